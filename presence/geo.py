@@ -1,0 +1,131 @@
+"""Boundaries and where a point lies: in Iraq, in the Kurdistan Region, in which governorate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shapely import prepared
+from shapely.geometry import Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from presence.problems import Problem
+from presence.reading import parse_json, read_text
+
+IRAQ_FILE = "iraq.geojson"
+KURDISTAN_FILE = "kurdistan_region.geojson"
+GOVERNORATES_FILE = "governorates.geojson"
+
+# Generous bounds used only to tell a swapped [lat, lon] pair from a point that is merely outside.
+_LON_RANGE = (38.0, 49.5)
+_LAT_RANGE = (28.5, 38.0)
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Iraq, the Kurdistan Region and the governorates as shapely geometries, with their GeoJSON."""
+
+    iraq: BaseGeometry
+    kurdistan: BaseGeometry
+    governorates: dict[str, BaseGeometry]
+    iraq_geojson: dict[str, Any]
+    kurdistan_geojson: dict[str, Any]
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether a point lies in Iraq (boundary included)."""
+        return _prep(self.iraq).covers(Point(lon, lat))
+
+    def region_of(self, lon: float, lat: float) -> str:
+        """'kurdistan' when the point lies in the Kurdistan Region polygon, else 'federal'."""
+        return "kurdistan" if _prep(self.kurdistan).covers(Point(lon, lat)) else "federal"
+
+    def governorate_of(self, lon: float, lat: float) -> str | None:
+        """The governorate whose polygon holds the point, or None outside them all."""
+        point = Point(lon, lat)
+        for name, geometry in self.governorates.items():
+            if _prep(geometry).covers(point):
+                return name
+        return None
+
+
+_PREPARED: dict[int, Any] = {}
+
+
+def _prep(geometry: BaseGeometry):
+    # Prepared geometries make repeated point tests ~100x faster; keyed by identity, boundaries never change.
+    key = id(geometry)
+    if key not in _PREPARED:
+        _PREPARED[key] = prepared.prep(geometry)
+    return _PREPARED[key]
+
+
+def looks_swapped(lon: float, lat: float) -> bool:
+    """True when [lon, lat] is outside Iraq's bounds but [lat, lon] would be inside them."""
+
+    def inside(x: float, y: float) -> bool:
+        return _LON_RANGE[0] <= x <= _LON_RANGE[1] and _LAT_RANGE[0] <= y <= _LAT_RANGE[1]
+
+    return not inside(lon, lat) and inside(lat, lon)
+
+
+def _read_polygons(folder: Path, name: str, problems: list[Problem]) -> list[tuple[dict, BaseGeometry]]:
+    text, bad = read_text(folder / name)
+    problems += bad
+    if text is None:
+        return []
+    doc, bad = parse_json(text, name)
+    problems += bad
+    if doc is None:
+        return []
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features:
+        problems.append(Problem(name, "", "", "is not a GeoJSON FeatureCollection with features"))
+        return []
+    out = []
+    for index, feature in enumerate(features):
+        try:
+            geometry = shape(feature["geometry"])
+        except Exception as err:  # shapely raises many kinds for malformed geometry
+            problems.append(Problem(name, f"features[{index}]", "geometry", f"is not a valid geometry ({err})"))
+            continue
+        if geometry.geom_type not in {"Polygon", "MultiPolygon"} or not geometry.is_valid:
+            problems.append(Problem(name, f"features[{index}]", "geometry", "is not a valid (multi)polygon"))
+            continue
+        out.append((feature.get("properties") or {}, geometry))
+    return out
+
+
+def load_boundaries(folder: Path) -> tuple[Boundaries | None, list[Problem]]:
+    """Read the three boundary files of a data folder."""
+    problems: list[Problem] = []
+    iraq = _read_polygons(folder, IRAQ_FILE, problems)
+    kurdistan = _read_polygons(folder, KURDISTAN_FILE, problems)
+    governorates = _read_polygons(folder, GOVERNORATES_FILE, problems)
+    if problems or not (iraq and kurdistan and governorates):
+        return None, problems
+    by_name = {}
+    for index, (props, geometry) in enumerate(governorates):
+        name = props.get("name")
+        if not isinstance(name, str):
+            problems.append(Problem(GOVERNORATES_FILE, f"features[{index}]", "properties.name", "is missing"))
+            continue
+        by_name[name] = geometry
+    if problems:
+        return None, problems
+    iraq_doc = {"type": "FeatureCollection", "features": [_feature(p, g) for p, g in iraq]}
+    kurdistan_doc = {"type": "FeatureCollection", "features": [_feature(p, g) for p, g in kurdistan]}
+    return (
+        Boundaries(
+            iraq=iraq[0][1],
+            kurdistan=kurdistan[0][1],
+            governorates=by_name,
+            iraq_geojson=iraq_doc,
+            kurdistan_geojson=kurdistan_doc,
+        ),
+        [],
+    )
+
+
+def _feature(props: dict, geometry: BaseGeometry) -> dict[str, Any]:
+    return {"type": "Feature", "properties": props, "geometry": mapping(geometry)}

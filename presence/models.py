@@ -1,0 +1,169 @@
+"""The schema of every record, as pydantic models: one model per kind of record.
+
+Field names here are the data files' field names; `data/README.md` documents each of them and a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from presence import dates
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+
+
+def _partial_date(value: str) -> str:
+    dates.parse_partial(value)
+    return value
+
+
+def _http_url(value: str) -> str:
+    # Only links a reader can safely follow: no javascript:, data:, file: or relative links.
+    lowered = value.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")) or len(lowered) < 12:
+        raise ValueError("must be an http(s) URL")
+    if any(ch in value for ch in " \t\r\n\"'<>`"):
+        raise ValueError("must not contain spaces, quotes or angle brackets")
+    return value.strip()
+
+
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url)]
+SourceIds = Annotated[list[Slug], Field(min_length=1)]
+
+Force = Literal["us_combat", "us_advisers", "coalition"]
+SiteKind = Literal["air_base", "airport", "base_complex", "camp", "headquarters"]
+Region = Literal["federal", "kurdistan"]
+SitePrecision = Literal["airfield", "compound", "city"]
+EventCategory = Literal["attack", "strike", "handover", "deployment", "withdrawal", "agreement", "political"]
+EventPrecision = Literal["site", "city", "governorate", "country"]
+FigureKind = Literal["point_in_time", "yearly_average", "authorised_cap"]
+Governorate = Literal[
+    "Anbar",
+    "Babil",
+    "Baghdad",
+    "Basra",
+    "Dhi Qar",
+    "Diyala",
+    "Dohuk",
+    "Erbil",
+    "Karbala",
+    "Kirkuk",
+    "Maysan",
+    "Muthanna",
+    "Najaf",
+    "Nineveh",
+    "Qadisiyyah",
+    "Salah al-Din",
+    "Sulaymaniyah",
+    "Wasit",
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Record):
+    """A publication that records cite by id."""
+
+    id: Slug
+    title: Text
+    publisher: Text
+    published: PartialDate | Literal["unknown"]
+    url: HttpUrl
+    accessed: dt.date
+    note: Text | None = None
+
+
+class Presence(Record):
+    """A period during which US forces were at a site."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+    force: Force
+    note: Text | None = None
+    source_ids: SourceIds
+
+
+class Handover(Record):
+    """The transfer of a site, or of the US part of it, to Iraqi control."""
+
+    date: PartialDate
+    to: Text
+    note: Text | None = None
+    source_ids: SourceIds
+
+
+class Site(Record):
+    """A base, airfield or headquarters that hosted US forces; a GeoJSON Point feature."""
+
+    id: Slug
+    name: Text
+    name_ar: Text | None = None
+    aliases: list[Text] = []
+    kind: SiteKind
+    governorate: Governorate
+    region: Region
+    location_precision: SitePrecision
+    location_source_ids: SourceIds
+    presence: list[Presence]
+    handovers: list[Handover] = []
+    summary: LongText
+    notes: LongText | None = None
+    source_ids: SourceIds
+    lon: float
+    lat: float
+
+
+class Event(Record):
+    """Something that happened on a known date: an attack, a strike, a handover, an agreement."""
+
+    id: Slug
+    date: PartialDate
+    date_precision: dates.Precision
+    site_id: Slug | None = None
+    category: EventCategory
+    title: Text
+    summary: LongText
+    actor: Text | None = None
+    actor_attributed_by: Text | None = None
+    us_killed: Annotated[int, Field(ge=0, strict=True)] | None = None
+    us_injured: Annotated[int, Field(ge=0, strict=True)] | None = None
+    other_casualties: Text | None = None
+    location_precision: EventPrecision
+    location_source_ids: list[Slug] = []
+    notes: LongText | None = None
+    source_ids: SourceIds
+    lon: float | None = None
+    lat: float | None = None
+
+
+class TroopLevel(Record):
+    """An approximate count of US troops in Iraq for a year; low == high for a single figure."""
+
+    year: int
+    troops_low: Annotated[int, Field(ge=0)] | None = None
+    troops_high: Annotated[int, Field(ge=0)] | None = None
+    figure_kind: FigureKind
+    as_of: PartialDate | None = None
+    source_ids: SourceIds
+    notes: LongText | None = None
+
+
+class Metadata(Record):
+    """The dataset's own description: title, as-of date, licence, credit line, where to send corrections."""
+
+    title: Text
+    as_of: dt.date
+    first_year: int
+    licence: Text
+    credit: Text
+    corrections: HttpUrl | Text
+    description: LongText

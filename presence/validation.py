@@ -1,0 +1,272 @@
+"""Rules across records: unique ids, references that resolve, dates in range, points where they claim to be.
+
+Each `check_*` function takes typed records of one file and returns the problems it finds, so the same rules
+serve the shipped data folder and anything a user loads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from presence import dates
+from presence.geo import Boundaries, looks_swapped
+from presence.models import Event, Site, Source, TroopLevel
+from presence.problems import Problem
+
+SOURCES_FILE = "sources.csv"
+SITES_FILE = "sites.geojson"
+EVENTS_FILE = "events.geojson"
+TROOPS_FILE = "troop_levels.csv"
+
+# An event placed at a site should sit on it; farther than this from the site's point is a data error.
+MAX_KM_FROM_SITE = 5.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What records are checked against: the dataset's span, its boundaries, and the ids that exist."""
+
+    as_of: dates.dt.date | None
+    first_year: int | None
+    boundaries: Boundaries | None
+    source_ids: frozenset[str]
+    sites: dict[str, Site]
+
+
+def duplicate_ids(ids: Iterable[str], file: str) -> list[Problem]:
+    """One problem per id that occurs more than once."""
+    counts = Counter(ids)
+    return [Problem(file, ident, "id", f"{ident!r} is used by {n} records") for ident, n in counts.items() if n > 1]
+
+
+def _unknown_sources(ids: Sequence[str], ctx: Context, file: str, record: str, field: str) -> list[Problem]:
+    return [
+        Problem(file, record, f"{field}[{i}]", f"{ident!r} is not in {SOURCES_FILE}")
+        for i, ident in enumerate(ids)
+        if ident not in ctx.source_ids
+    ]
+
+
+def _in_span(value: str, ctx: Context, file: str, record: str, field: str) -> list[Problem]:
+    problems = []
+    if ctx.as_of and dates.first_day(value) > ctx.as_of:
+        problems.append(Problem(file, record, field, f"{value} is after the dataset's as-of date {ctx.as_of}"))
+    if ctx.first_year and dates.year_of(value) < ctx.first_year:
+        problems.append(Problem(file, record, field, f"{value} is before the dataset's first year {ctx.first_year}"))
+    return problems
+
+
+def _place(lon: float, lat: float, ctx: Context, file: str, record: str) -> list[Problem]:
+    field = "geometry.coordinates"
+    if looks_swapped(lon, lat):
+        return [
+            Problem(
+                file,
+                record,
+                field,
+                f"[{lon}, {lat}] looks like [latitude, longitude]; GeoJSON wants "
+                f"[longitude, latitude], i.e. [{lat}, {lon}]",
+            )
+        ]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return [Problem(file, record, field, f"[{lon}, {lat}] is not a longitude and latitude")]
+    if ctx.boundaries and not ctx.boundaries.contains(lon, lat):
+        return [Problem(file, record, field, f"[{lon}, {lat}] is outside Iraq")]
+    return []
+
+
+def check_sources(sources: Sequence[Source], ctx: Context) -> list[Problem]:
+    """Unique ids; publication and access dates not after the as-of date."""
+    problems = duplicate_ids((s.id for s in sources), SOURCES_FILE)
+    for s in sources:
+        label = s.id
+        if s.published != "unknown" and ctx.as_of and dates.first_day(s.published) > ctx.as_of:
+            problems.append(
+                Problem(
+                    SOURCES_FILE, label, "published", f"{s.published} is after the dataset's as-of date {ctx.as_of}"
+                )
+            )
+        if ctx.as_of and s.accessed > ctx.as_of:
+            problems.append(
+                Problem(SOURCES_FILE, label, "accessed", f"{s.accessed} is after the dataset's as-of date {ctx.as_of}")
+            )
+    return problems
+
+
+def check_sites(sites: Sequence[Site], ctx: Context) -> list[Problem]:
+    """Unique ids, place and region, presence periods in order, dates in span, sources that resolve."""
+    problems = duplicate_ids((s.id for s in sites), SITES_FILE)
+    for site in sites:
+        label = site.id
+        place = _place(site.lon, site.lat, ctx, SITES_FILE, label)
+        problems += place
+        if not place and ctx.boundaries:
+            region = ctx.boundaries.region_of(site.lon, site.lat)
+            if region != site.region:
+                problems.append(
+                    Problem(
+                        SITES_FILE,
+                        label,
+                        "region",
+                        f"{site.region!r} disagrees with the boundary: "
+                        f"[{site.lon}, {site.lat}] lies in {region!r} Iraq",
+                    )
+                )
+            governorate = ctx.boundaries.governorate_of(site.lon, site.lat)
+            if governorate and governorate != site.governorate:
+                problems.append(
+                    Problem(
+                        SITES_FILE,
+                        label,
+                        "governorate",
+                        f"{site.governorate!r} disagrees with "
+                        f"the boundary: [{site.lon}, {site.lat}] lies in {governorate!r}",
+                    )
+                )
+        problems += _unknown_sources(site.source_ids, ctx, SITES_FILE, label, "source_ids")
+        problems += _unknown_sources(site.location_source_ids, ctx, SITES_FILE, label, "location_source_ids")
+        problems += _check_periods(site, ctx)
+        previous = None
+        for j, handover in enumerate(site.handovers):
+            field = f"handovers[{j}]"
+            problems += _in_span(handover.date, ctx, SITES_FILE, label, f"{field}.date")
+            problems += _unknown_sources(handover.source_ids, ctx, SITES_FILE, label, f"{field}.source_ids")
+            if previous and dates.first_day(handover.date) < dates.first_day(previous):
+                problems.append(
+                    Problem(
+                        SITES_FILE,
+                        label,
+                        f"{field}.date",
+                        f"{handover.date} comes before the handover listed above it ({previous})",
+                    )
+                )
+            previous = handover.date
+    return problems
+
+
+def _check_periods(site: Site, ctx: Context) -> list[Problem]:
+    problems: list[Problem] = []
+    label = site.id
+    for i, period in enumerate(site.presence):
+        field = f"presence[{i}]"
+        problems += _in_span(period.start, ctx, SITES_FILE, label, f"{field}.start")
+        problems += _unknown_sources(period.source_ids, ctx, SITES_FILE, label, f"{field}.source_ids")
+        if period.end is not None:
+            problems += _in_span(period.end, ctx, SITES_FILE, label, f"{field}.end")
+            if dates.last_day(period.end) < dates.first_day(period.start):
+                problems.append(
+                    Problem(SITES_FILE, label, f"{field}.end", f"{period.end} is before its start {period.start}")
+                )
+        elif i < len(site.presence) - 1:
+            problems.append(
+                Problem(
+                    SITES_FILE,
+                    label,
+                    f"{field}.end",
+                    "is open (null) but a later period follows; only the last may be open",
+                )
+            )
+        if i > 0:
+            before = site.presence[i - 1]
+            # Periods may share a month (a mission ends and the next begins), never overlap further.
+            if before.end is not None and dates.first_day(period.start) < dates.first_day(before.end):
+                problems.append(
+                    Problem(
+                        SITES_FILE,
+                        label,
+                        f"{field}.start",
+                        f"{period.start} is before the end "
+                        f"of presence[{i - 1}] ({before.end}); periods must be in order",
+                    )
+                )
+    return problems
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    # Haversine on a sphere: ample for "is this event on its site".
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def check_events(events: Sequence[Event], ctx: Context, file: str = EVENTS_FILE) -> list[Problem]:
+    """Unique ids, precision agreeing with the date, known sites, places in Iraq near their site."""
+    problems = duplicate_ids((e.id for e in events), file)
+    for event in events:
+        label = event.id
+        problems += _in_span(event.date, ctx, file, label, "date")
+        actual = dates.precision_of(event.date)
+        if actual != event.date_precision:
+            problems.append(
+                Problem(
+                    file,
+                    label,
+                    "date_precision",
+                    f"{event.date_precision!r} disagrees with the date {event.date} ({actual})",
+                )
+            )
+        problems += _unknown_sources(event.source_ids, ctx, file, label, "source_ids")
+        problems += _unknown_sources(event.location_source_ids, ctx, file, label, "location_source_ids")
+        site = ctx.sites.get(event.site_id) if event.site_id else None
+        if event.site_id and site is None:
+            problems.append(Problem(file, label, "site_id", f"{event.site_id!r} is not in {SITES_FILE}"))
+        if event.lon is None or event.lat is None:
+            if event.location_precision != "country":
+                problems.append(
+                    Problem(
+                        file,
+                        label,
+                        "geometry",
+                        "is null, which only a nationwide event (location_precision 'country') may be",
+                    )
+                )
+            continue
+        place = _place(event.lon, event.lat, ctx, file, label)
+        problems += place
+        if site and not place:
+            km = _km(event.lon, event.lat, site.lon, site.lat)
+            if km > MAX_KM_FROM_SITE:
+                problems.append(
+                    Problem(
+                        file,
+                        label,
+                        "geometry.coordinates",
+                        f"[{event.lon}, {event.lat}] is "
+                        f"{km:.0f} km from its site {site.id!r} (at most {MAX_KM_FROM_SITE:g})",
+                    )
+                )
+    return problems
+
+
+def check_troop_levels(levels: Sequence[TroopLevel], ctx: Context) -> list[Problem]:
+    """Years in span and all covered, low <= high, figure dates in their year, sources that resolve."""
+    problems: list[Problem] = []
+    for level in levels:
+        label = f"year {level.year}"
+        if ctx.first_year and level.year < ctx.first_year or ctx.as_of and level.year > ctx.as_of.year:
+            problems.append(Problem(TROOPS_FILE, label, "year", f"{level.year} is outside the dataset's years"))
+        if (level.troops_low is None) != (level.troops_high is None):
+            problems.append(
+                Problem(
+                    TROOPS_FILE, label, "troops_high", "must be given with troops_low, or both left empty for unknown"
+                )
+            )
+        elif level.troops_low is not None and level.troops_low > level.troops_high:
+            problems.append(
+                Problem(
+                    TROOPS_FILE, label, "troops_low", f"{level.troops_low} is more than troops_high {level.troops_high}"
+                )
+            )
+        if level.as_of is not None and dates.year_of(level.as_of) != level.year:
+            problems.append(Problem(TROOPS_FILE, label, "as_of", f"{level.as_of} is not in {level.year}"))
+        problems += _unknown_sources(level.source_ids, ctx, TROOPS_FILE, label, "source_ids")
+    if ctx.first_year and ctx.as_of:
+        covered = {level.year for level in levels}
+        for year in range(ctx.first_year, ctx.as_of.year + 1):
+            if year not in covered:
+                problems.append(Problem(TROOPS_FILE, f"year {year}", "year", "has no row (one per year is needed)"))
+    return problems
