@@ -19,15 +19,15 @@ def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     """Split a reduced-precision ISO date into (year, month, day); raise ValueError when it is not one."""
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise ValueError("is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = (int(g) if g else None for g in match.groups())
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{text!r} has no month {month}")
+        raise ValueError(f"has no month {month}")
     if day is not None:
         try:
             dt.date(year, month, day)
         except ValueError:
-            raise ValueError(f"{text!r} is not a real day") from None
+            raise ValueError("is not a real day") from None
     return year, month, day
 
 

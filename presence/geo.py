@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from shapely import prepared
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from presence.problems import Problem
 from presence.reading import parse_json, read_text
@@ -40,6 +42,17 @@ class Boundaries:
         """'kurdistan' when the point lies in the Kurdistan Region polygon, else 'federal'."""
         return "kurdistan" if _prep(self.kurdistan).covers(Point(lon, lat)) else "federal"
 
+    def km_outside(self, governorate: str, lon: float, lat: float) -> float | None:
+        """How far a point lies outside a governorate's polygon (0 inside); None for an unknown name."""
+        geometry = self.governorates.get(governorate)
+        if geometry is None:
+            return None
+        point = Point(lon, lat)
+        if _prep(geometry).covers(point):
+            return 0.0
+        nearest = nearest_points(geometry, point)[0]
+        return haversine_km(lon, lat, nearest.x, nearest.y)
+
     def governorate_of(self, lon: float, lat: float) -> str | None:
         """The governorate whose polygon holds the point, or None outside them all."""
         point = Point(lon, lat)
@@ -58,6 +71,14 @@ def _prep(geometry: BaseGeometry):
     if key not in _PREPARED:
         _PREPARED[key] = prepared.prep(geometry)
     return _PREPARED[key]
+
+
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance on a sphere; ample for "is this point where it claims to be"."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def looks_swapped(lon: float, lat: float) -> bool:

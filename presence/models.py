@@ -41,7 +41,9 @@ Force = Literal["us_combat", "us_advisers", "coalition"]
 SiteKind = Literal["air_base", "airport", "base_complex", "camp", "headquarters"]
 Region = Literal["federal", "kurdistan"]
 SitePrecision = Literal["airfield", "compound", "city"]
-EventCategory = Literal["attack", "strike", "handover", "deployment", "withdrawal", "agreement", "political"]
+EventCategory = Literal[
+    "attack", "strike", "handover", "deployment", "withdrawal", "agreement", "political", "incident"
+]
 EventPrecision = Literal["site", "city", "governorate", "country"]
 FigureKind = Literal["point_in_time", "yearly_average", "authorised_cap"]
 Governorate = Literal[

@@ -28,7 +28,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """A file's UTF-8 text, or a problem saying why it cannot be read."""
     name = path.name
     if not path.is_file():
-        return None, [Problem(name, "", "", f"is missing (looked for {name} in the data folder)")]
+        return None, [Problem(name, "", "", "is missing from the data folder")]
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return None, [Problem(name, "", "", f"is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")]
@@ -169,7 +169,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 def _is_union_tag(part: Any) -> bool:
     # pydantic names union members in locations ('str', 'literal[...]', 'function-after[...]'); readers don't care.
     text = str(part)
-    return text in {"str", "int", "float", "date", "none"} or "[" in text
+    return text in {"str", "int", "float", "none"} or "[" in text
 
 
 def _reason(error: dict[str, Any]) -> str:

@@ -64,6 +64,20 @@ def _covers_year_end(period: Presence, year: int) -> bool:
     return dates.year_of(period.start) <= year and (period.end is None or dates.year_of(period.end) > year)
 
 
+def _arrival(periods: Sequence[Presence], index: int) -> str:
+    """When US forces arrived for the stay that period `index` belongs to.
+
+    A period that starts no later than the previous one ends continues it (one mission handing over to
+    the next), so the stay began with the earlier period.
+    """
+    while index > 0:
+        before = periods[index - 1]
+        if before.end is None or dates.last_day(before.end) < dates.first_day(periods[index].start):
+            break
+        index -= 1
+    return periods[index].start
+
+
 def site_status(site: Site, year: int) -> SiteYear:
     """Status of US presence at `site` during `year`.
 
@@ -71,10 +85,11 @@ def site_status(site: Site, year: int) -> SiteYear:
     in it (a stay that began and ended in the same year counts as left). An open period (no end) means US
     forces were still there at the dataset's as-of date.
     """
-    for period in site.presence:
+    for index, period in enumerate(site.presence):
         if _covers_year_end(period, year):
-            if dates.year_of(period.start) == year:
-                return SiteYear(Status.ARRIVED, period, period.start)
+            arrival = _arrival(site.presence, index)
+            if dates.year_of(arrival) == year:
+                return SiteYear(Status.ARRIVED, period, arrival)
             return SiteYear(Status.PRESENT, period)
     ended = [p for p in site.presence if p.end is not None and dates.year_of(p.end) == year]
     if ended:
@@ -102,9 +117,11 @@ def troop_level(levels: Sequence[TroopLevel], year: int) -> TroopLevel | None:
 
 
 def format_troops(level: TroopLevel | None) -> str:
-    """'about 170,000', '5,000 to 5,200', or 'unknown'."""
-    if level is None or level.troops_low is None or level.troops_high is None:
+    """'about 170,000', '5,000 to 5,200', 'at most 2,000' (a ceiling only), or 'unknown'."""
+    if level is None or level.troops_high is None:
         return "unknown"
+    if level.troops_low is None:
+        return f"at most {level.troops_high:,}"
     if level.troops_low == level.troops_high:
         return f"about {level.troops_low:,}"
     return f"{level.troops_low:,} to {level.troops_high:,}"

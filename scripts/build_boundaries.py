@@ -136,6 +136,7 @@ def main() -> None:
                         "Autonomous federal region of Iraq recognised by the 2005 constitution (article 117), "
                         "with its own government, parliament and security forces."
                     ),
+                    limits=PROVENANCE["limits"],
                 )
             ]
         ),

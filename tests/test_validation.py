@@ -171,7 +171,7 @@ def test_cli_lists_each_problem_and_fails(data_copy: Path):
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert any(line.startswith("sites.geojson: harir: region 'federal'") for line in lines)
-    assert "troop_levels.csv: is missing" in lines
+    assert "troop_levels.csv: is missing from the data folder" in lines
     assert lines[-1].startswith("2 problem(s)")
     assert "Traceback" not in done.stderr
 

@@ -1,0 +1,273 @@
+"""The map, the folium way: a fixed base map, and one builder per year-dependent layer returning a FeatureGroup.
+
+The base map holds nothing that depends on the year, so streamlit-folium keeps the same iframe (and the
+reader's zoom and pan) while the year layers are swapped in through `feature_group_to_add`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any, Literal
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from presence import assets, popups
+from presence.dataset import Dataset
+from presence.geo import Boundaries
+from presence.models import Event, Site, Source
+from presence.style import STATUS_GLYPHS, category_glyph, legend_html
+from presence.years import events_in, site_status
+
+Basemap = Literal["osm", "satellite", "none"]
+BASEMAPS: dict[str, str] = {"osm": "OpenStreetMap", "satellite": "Satellite imagery", "none": "None (outline only)"}
+
+_SATELLITE_URL = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
+_SATELLITE_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
+MAX_ZOOM = 16
+SITE_ICON = 24
+EVENT_ICON = 18
+
+
+class YearBadge(MacroElement):
+    """A label over the map naming the year it shows, as `<div class="year-badge" data-year="2020">`.
+
+    Folium has no element for this: it is a tiny Leaflet layer, so it comes and goes with its FeatureGroup.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new (L.Layer.extend({
+            onAdd: function (map) {
+                this._div = L.DomUtil.create("div", "year-badge", map.getContainer());
+                this._div.setAttribute("data-year", {{ this.year|tojson }});
+                this._div.setAttribute("role", "status");
+                this._div.textContent = {{ this.label|tojson }};
+            },
+            onRemove: function () { L.DomUtil.remove(this._div); }
+        }))();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, year: int, label: str | None = None):
+        super().__init__()
+        self._name = "YearBadge"
+        self.year = str(year)
+        self.label = label or str(year)
+
+
+class Legend(MacroElement):
+    """A collapsible legend in the map's corner (folium has none for custom markers)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("details", "map-legend");
+            div.open = true;
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+def base_map(boundaries: Boundaries, basemap: str = "osm", static_url: str = assets.STATIC_URL) -> folium.Map:
+    """Iraq's outline, the Kurdistan Region and the legend over the chosen tiles; nothing year-dependent."""
+    west, south, east, north = boundaries.iraq.bounds
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=6,
+        tiles=None,
+        min_zoom=4,
+        maxZoom=MAX_ZOOM,  # on the Map itself: with no tile layer, clustering needs it (see NOTES)
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    fmap.default_js = assets.local(assets.LEAFLET_JS, static_url)
+    fmap.default_css = assets.local(assets.LEAFLET_CSS, static_url)
+    if basemap == "osm":
+        folium.TileLayer("OpenStreetMap", max_zoom=MAX_ZOOM).add_to(fmap)
+    elif basemap == "satellite":
+        folium.TileLayer(_SATELLITE_URL, attr=_SATELLITE_ATTR, name="Satellite", max_zoom=MAX_ZOOM).add_to(fmap)
+    folium.GeoJson(
+        boundaries.iraq_geojson,
+        name="Iraq",
+        style_function=lambda _: {
+            "color": "#333333",
+            "weight": 2,
+            "fill": basemap == "none",
+            "fillColor": "#ffffff",
+            "fillOpacity": 1,
+        },
+        interactive=False,
+    ).add_to(fmap)
+    region = boundaries.kurdistan_geojson["features"][0]["properties"]
+    tooltip = (
+        f"<b>{escape(region.get('name', 'Kurdistan Region'))}</b><br>{escape(region.get('status', ''))}"
+        f"<br><i>{escape(region.get('limits', ''))}</i>"
+    )
+    folium.GeoJson(
+        boundaries.kurdistan_geojson,
+        name="Kurdistan Region",
+        style_function=lambda _: {
+            "color": "#b36b00",
+            "weight": 2,
+            "dashArray": "6 4",
+            "fillColor": "#E69F00",
+            "fillOpacity": 0.18,
+        },
+        tooltip=folium.Tooltip(tooltip, sticky=True, max_width=320),
+    ).add_to(fmap)
+    fmap.add_child(
+        Legend(
+            legend_html() + '<div class="legend-note">Events at one place are fanned out around '
+            "it. Click a marker for its story and sources.</div>"
+        )
+    )
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+
+
+def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source]) -> folium.FeatureGroup:
+    """Every site, drawn by its status in `year`, with its popup and tooltip; plus the year badge."""
+    features = []
+    for site in sites:
+        status = site_status(site, year).status
+        features.append(
+            _point(
+                site.lon,
+                site.lat,
+                {
+                    "id": site.id,
+                    "layer": "site",
+                    "status": status.value,
+                    "popup": popups.site_popup(site, year, sources),
+                    "tooltip": popups.site_tooltip(site, year),
+                },
+            )
+        )
+    half = SITE_ICON // 2
+    group = folium.FeatureGroup(name="Sites")
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Sites",
+        marker=folium.Marker(icon=folium.DivIcon()),
+        style_function=lambda f: {
+            "html": STATUS_GLYPHS[f["properties"]["status"]].svg,
+            "className": f"site-marker status-{f['properties']['status']}",
+            "iconSize": [SITE_ICON, SITE_ICON],
+            "iconAnchor": [half, half],
+        },
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    ).add_to(group)
+    group.add_child(YearBadge(year))
+    return group
+
+
+def fan_offsets(features: Sequence[tuple[float, float]], spacing: float = 20.0) -> list[tuple[float, float]]:
+    """Pixel offsets that fan out markers sharing a point on a spiral around it, so none hides another.
+
+    The first marker at a point that is also a site starts one step out, leaving the site marker visible.
+    """
+    seen: dict[tuple[float, float], int] = defaultdict(int)
+    offsets = []
+    for point in features:
+        k = seen[point]
+        seen[point] += 1
+        ring, slot = divmod(k, 8)
+        angle = (slot + 0.5 * (ring % 2)) * math.pi / 4 - math.pi / 2
+        radius = spacing * (1 + ring)
+        offsets.append((radius * math.cos(angle), radius * math.sin(angle)))
+    return offsets
+
+
+def events_layer(
+    events: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[str, Source], name: str = "Events"
+) -> folium.FeatureGroup:
+    """The given events as lettered markers by category, fanned out where they share a place."""
+    placed = [e for e in events if e.lon is not None and e.lat is not None]
+    offsets = fan_offsets([(e.lon, e.lat) for e in placed])
+    half = EVENT_ICON / 2
+    features = []
+    for event, (dx, dy) in zip(placed, offsets, strict=True):
+        site = sites.get(event.site_id) if event.site_id else None
+        features.append(
+            _point(
+                event.lon,
+                event.lat,
+                {
+                    "id": event.id,
+                    "layer": "event",
+                    "category": event.category,
+                    "anchor": [round(half - dx, 1), round(half - dy, 1)],
+                    "popup": popups.event_popup(event, sources, site.name if site else None),
+                    "tooltip": popups.event_tooltip(event),
+                },
+            )
+        )
+    group = folium.FeatureGroup(name=name)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=name,
+            marker=folium.Marker(icon=folium.DivIcon()),
+            style_function=lambda f: {
+                "html": category_glyph(f["properties"]["category"], EVENT_ICON).svg,
+                "className": f"event-marker category-{f['properties']['category']}",
+                "iconSize": [EVENT_ICON, EVENT_ICON],
+                "iconAnchor": f["properties"]["anchor"],
+            },
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    return group
+
+
+def year_layers(
+    dataset: Dataset, year: int, *, through: bool = False, extra_events: Sequence[Event] = ()
+) -> list[folium.FeatureGroup]:
+    """Everything that changes with the year: sites by status (with the badge) and the year's events."""
+    chosen = events_in([*dataset.events, *extra_events], year, through=through)
+    return [
+        events_layer(chosen, dataset.sites_by_id, dataset.sources_by_id),
+        sites_layer(dataset.sites, year, dataset.sources_by_id),
+    ]
+
+
+def standalone_html(dataset: Dataset, year: int, basemap: str = "osm", *, through: bool = False) -> str:
+    """The current view as one self-contained HTML file: Leaflet and styles inlined, data embedded."""
+    fmap = base_map(dataset.boundaries, basemap)
+    for group in year_layers(dataset, year, through=through):
+        group.add_to(fmap)
+    title = f"{dataset.metadata.title}: {year}"
+    fmap.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
+    credit = f"{dataset.metadata.credit} As of {dataset.metadata.as_of}. {dataset.metadata.licence}"
+    fmap.get_root().html.add_child(
+        folium.Element(
+            f'<div style="position:fixed;bottom:0;left:0;z-index:900;background:#fff;font:11px sans-serif;'
+            f'padding:2px 6px">{escape(credit)}</div>'
+        )
+    )
+    return assets.inline(fmap.get_root().render())

@@ -1,0 +1,106 @@
+"""HTML shown inside the map: popups and tooltips for sites and events.
+
+Leaflet inserts this HTML as is, so every piece of data text passes through `escape` here, and links are
+only ever the validated http(s) URLs of sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from presence import dates
+from presence.models import Event, Site, Source
+from presence.style import CATEGORIES
+from presence.years import FORCE_LABELS, site_status
+
+
+def source_links(source_ids: Sequence[str], sources: Mapping[str, Source]) -> str:
+    """An ordered list of source links: publisher, title and date."""
+    items = []
+    for ident in dict.fromkeys(source_ids):
+        source = sources.get(ident)
+        if source is None:
+            continue
+        published = "" if source.published == "unknown" else f", {escape(dates.human(source.published))}"
+        items.append(
+            f'<li><a href="{escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{escape(source.title)}</a> ({escape(source.publisher)}{published})</li>"
+        )
+    return f'<ol class="sources">{"".join(items)}</ol>' if items else ""
+
+
+def _period(start: str, end: str | None) -> str:
+    return f"{dates.human(start)} to {dates.human(end) if end else 'the present'}"
+
+
+def site_popup(site: Site, year: int, sources: Mapping[str, Source]) -> str:
+    """A site's popup for a year: names, status that year, presence periods, handovers, sources."""
+    status = site_status(site, year)
+    arabic = f'<div class="name-ar" lang="ar" dir="rtl">{escape(site.name_ar)}</div>' if site.name_ar else ""
+    periods = "".join(
+        f"<li>{escape(_period(p.start, p.end))}: {escape(FORCE_LABELS[p.force])}</li>" for p in site.presence
+    )
+    handovers = "".join(f"<li>{escape(dates.human(h.date))}: to {escape(h.to)}</li>" for h in site.handovers)
+    region = "Kurdistan Region" if site.region == "kurdistan" else "federal Iraq"
+    cited = [
+        *site.source_ids,
+        *(i for p in site.presence for i in p.source_ids),
+        *(i for h in site.handovers for i in h.source_ids),
+    ]
+    return (
+        f'<div class="popup site-popup" data-site="{escape(site.id, quote=True)}">'
+        f"<h4>{escape(site.name)}</h4>{arabic}"
+        f'<div class="meta">{escape(site.governorate)} governorate, {region}</div>'
+        f'<p class="status status-{status.status.value}"><b>{year}:</b> {escape(status.describe())}</p>'
+        f"<b>US presence</b><ul>{periods or '<li>none recorded</li>'}</ul>"
+        + (f"<b>Handovers</b><ul>{handovers}</ul>" if handovers else "")
+        + f"<b>Sources</b>{source_links(cited, sources)}</div>"
+    )
+
+
+def site_tooltip(site: Site, year: int) -> str:
+    """One line: the site's name and its status in the year."""
+    return f"{escape(site.name)}: {escape(site_status(site, year).describe())}"
+
+
+def casualties(event: Event) -> str:
+    """Reported casualties in words; 'not reported' where the sources give no figure."""
+    parts = []
+    if event.us_killed is not None:
+        parts.append(f"{event.us_killed} US killed")
+    if event.us_injured is not None:
+        parts.append(f"{event.us_injured} US injured")
+    text = ", ".join(parts) if parts else "US casualties not reported"
+    if event.other_casualties:
+        text += f"; {event.other_casualties}"
+    return text
+
+
+def attribution(event: Event) -> str:
+    """Who did it, and who said so."""
+    if not event.actor:
+        return ""
+    if event.actor_attributed_by:
+        return f"{event.actor} (attributed by: {event.actor_attributed_by})"
+    return event.actor
+
+
+def event_popup(event: Event, sources: Mapping[str, Source], site_name: str | None = None) -> str:
+    """An event's popup: date, title, category, place, summary, casualties, attribution, sources."""
+    label = CATEGORIES[event.category][0]
+    place = f" at {escape(site_name)}" if site_name else ""
+    actor = attribution(event)
+    return (
+        f'<div class="popup event-popup" data-event="{escape(event.id, quote=True)}">'
+        f'<div class="meta">{escape(dates.human(event.date))} · {escape(label)}{place}</div>'
+        f"<h4>{escape(event.title)}</h4><p>{escape(event.summary)}</p>"
+        f"<p><b>Casualties:</b> {escape(casualties(event))}</p>"
+        + (f"<p><b>By:</b> {escape(actor)}</p>" if actor else "")
+        + f"<b>Sources</b>{source_links(event.source_ids, sources)}</div>"
+    )
+
+
+def event_tooltip(event: Event) -> str:
+    """One line: date and title."""
+    return f"{escape(dates.human(event.date))}: {escape(event.title)}"
