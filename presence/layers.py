@@ -175,7 +175,7 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
         marker=folium.Marker(icon=folium.DivIcon()),
         style_function=lambda f: {
             "html": STATUS_GLYPHS[f["properties"]["status"]].svg,
-            "className": f"site-marker status-{f['properties']['status']}",
+            "className": f"site-marker site-{f['properties']['id']} status-{f['properties']['status']}",
             "iconSize": [SITE_ICON, SITE_ICON],
             "iconAnchor": [half, half],
         },

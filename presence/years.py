@@ -133,8 +133,10 @@ class YearFigures:
 
     year: int
     troops: TroopLevel | None
-    sites_federal: int
+    sites_federal: int  # hosted US forces at some time in the year
     sites_kurdistan: int
+    sites_federal_at_end: int  # still hosted them at the year's end (or the as-of date)
+    sites_kurdistan_at_end: int
     events: int
     attacks: int
     us_killed: int
@@ -146,7 +148,9 @@ def year_figures(
     sites: Sequence[Site], events: Sequence[Event], levels: Sequence[TroopLevel], year: int
 ) -> YearFigures:
     """Troops, sites hosting US forces by region, attacks and reported US casualties in `year`."""
-    hosting = [s for s in sites if site_status(s, year).hosted_us_forces]
+    statuses = [(s, site_status(s, year).status) for s in sites]
+    hosting = [s for s, status in statuses if status is not Status.ABSENT]
+    at_end = [s for s, status in statuses if status in (Status.PRESENT, Status.ARRIVED)]
     of_year = events_in(events, year)
     attacks = [e for e in of_year if e.category == "attack"]
     return YearFigures(
@@ -154,6 +158,8 @@ def year_figures(
         troops=troop_level(levels, year),
         sites_federal=sum(s.region == "federal" for s in hosting),
         sites_kurdistan=sum(s.region == "kurdistan" for s in hosting),
+        sites_federal_at_end=sum(s.region == "federal" for s in at_end),
+        sites_kurdistan_at_end=sum(s.region == "kurdistan" for s in at_end),
         events=len(of_year),
         attacks=len(attacks),
         us_killed=sum(e.us_killed or 0 for e in of_year),

@@ -1,0 +1,181 @@
+"""The map: drag the year, see where US forces were, click a base to read its story and sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from presence import DataError, Dataset, load_dataset
+from presence.dataset import data_dir
+from presence.details import (
+    event_markdown,
+    presence_table,
+    site_events,
+    site_markdown,
+    site_sources,
+    sources_markdown,
+    troops_caption,
+)
+from presence.layers import BASEMAPS, base_map, standalone_html, year_layers
+from presence.view import View, clicked, params_for, view_from_params
+from presence.years import format_troops, year_figures
+
+st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def load(folder: str) -> Dataset:
+    """Load and validate the data once per folder; the Dataset is immutable, so sessions share it."""
+    return load_dataset(folder)
+
+
+def stop_with_problems(err: DataError, folder: str) -> None:
+    st.error(f"The data in `{folder}` could not be loaded: {len(err.problems)} problem(s). Nothing is shown "
+             "until they are fixed; `python -m presence validate` lists the same.")
+    st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
+    st.stop()
+
+
+folder = str(data_dir())
+try:
+    dataset = load(folder)
+except DataError as err:
+    stop_with_problems(err, folder)
+
+# The URL is read once per session; afterwards the widgets are the truth and the URL follows them.
+if "view" not in st.session_state:
+    first, ignored = view_from_params(st.query_params.to_dict(), dataset)
+    st.session_state.view = first
+    st.session_state.year = first.year
+    st.session_state.basemap = first.basemap
+    st.session_state.through = first.through
+    st.session_state.ignored_params = ignored
+view: View = st.session_state.view
+first_year, last_year = dataset.years.start, dataset.years.stop - 1
+
+
+def stop_playing() -> None:
+    st.session_state.playing = False
+
+
+with st.sidebar:
+    st.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap",
+             help="Tiles need internet; with none, Iraq's outline keeps the map readable offline.")
+    st.toggle("Show every event up to the year", key="through")
+    st.caption(f"Data as of {dataset.metadata.as_of:%d %B %Y}. {dataset.metadata.credit}")
+
+st.title("US military presence in Iraq")
+st.caption("Where US forces were each year since the 2003 invasion. The January 2026 withdrawal was from "
+           "federal Iraq only: US forces stayed in the Kurdistan Region (shaded).")
+for note in st.session_state.pop("ignored_params", []):
+    st.warning(f"Ignored part of the link: {note}.")
+
+slider_col, play_col = st.columns([12, 1], vertical_alignment="bottom")
+year = slider_col.slider("Year", first_year, last_year, key="year", on_change=stop_playing)
+playing = st.session_state.get("playing", False)
+if play_col.button("⏸ Pause" if playing else "▶ Play", help="Step through the years", width="stretch"):
+    playing = st.session_state.playing = not playing
+    if playing and year == last_year:
+        st.session_state.year = year = first_year
+
+view = View(year=year, site=view.site, event=view.event, basemap=st.session_state.basemap,
+            through=st.session_state.through)
+
+figures = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("US troops in Iraq (approx.)", format_troops(figures.troops),
+          help=troops_caption(figures.troops, dataset.sources_by_id))
+year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
+c2.metric("Sites with US forces: federal Iraq", figures.sites_federal, delta_arrow="off", delta_color="off",
+          delta=f"{figures.sites_federal_at_end} {year_end}", help=f"Sites that hosted US forces in {year}.")
+c3.metric("Sites with US forces: Kurdistan Region", figures.sites_kurdistan, delta_arrow="off",
+          delta_color="off", delta=f"{figures.sites_kurdistan_at_end} {year_end}")
+c4.metric("Attacks on US forces recorded", figures.attacks,
+          help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
+               f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).")
+
+map_col, detail_col = st.columns([3, 2], gap="medium")
+with map_col:
+    base_url = "/" + st.get_option("server.baseUrlPath").strip("/")
+    fmap = base_map(dataset.boundaries, view.basemap, static_url=base_url.rstrip("/") + "/app/static/")
+    result = st_folium(
+        fmap,
+        key="map",
+        height=620,
+        use_container_width=True,
+        feature_group_to_add=year_layers(dataset, year, through=view.through),
+        returned_objects=["last_active_drawing"],
+    )
+    # A click is new only when it differs from the last one handled; the component repeats its last value.
+    hit = clicked(result)
+    if hit and hit != st.session_state.get("last_click"):
+        st.session_state.last_click = hit
+        view = view.selecting(*hit)
+
+site_ids = [s.id for s in dataset.sites]
+with detail_col:
+    picked = st.selectbox("Site", [None, *site_ids], index=site_ids.index(view.site) + 1 if view.site else 0,
+                          format_func=lambda i: "Choose a site, or click one on the map" if i is None
+                          else dataset.sites_by_id[i].name, key=f"site_pick_{view.site}_{view.event}")
+    if picked != view.site and (picked or view.site):
+        view = view.selecting("site", picked) if picked else View(year=view.year, basemap=view.basemap,
+                                                                   through=view.through)
+        st.session_state.view = view
+        st.query_params.from_dict(params_for(view))
+        st.rerun()
+    if view.site:
+        site = dataset.sites_by_id[view.site]
+        with st.container(key="details"):
+            st.markdown(site_markdown(site, year))
+            st.markdown("**US presence and handovers**")
+            st.dataframe(presence_table(site), hide_index=True, width="stretch")
+            events = site_events(dataset, site)
+            st.markdown(f"**Events at this site** ({len(events)})")
+            if len(events):
+                st.dataframe(events.drop(columns="id"), hide_index=True, width="stretch")
+            if site.notes:
+                st.info(site.notes, icon="⚖️")
+            st.markdown("**Sources**")
+            st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
+    elif view.event:
+        event = next(e for e in dataset.events if e.id == view.event)
+        with st.container(key="details"):
+            st.markdown(event_markdown(dataset, event))
+            if event.notes:
+                st.info(event.notes, icon="⚖️")
+            st.markdown("**Sources**")
+            st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
+    else:
+        st.caption("Click a base or an event on the map to read its history and the sources behind it.")
+
+st.session_state.view = view
+st.query_params.from_dict(params_for(view))
+
+st.download_button(
+    "Download this map as HTML",
+    data=lambda: standalone_html(dataset, year, view.basemap, through=view.through),
+    file_name=f"us-presence-iraq-{year}.html",
+    mime="text/html",
+    on_click="ignore",
+    help="One self-contained file with the sites and events of this year; opens offline (tiles need internet).",
+)
+
+if playing:
+    st.session_state.play_armed = False
+
+    @st.fragment(run_every=1.6)
+    def advance() -> None:
+        """Step the year while playing, once per timer tick (not on the run that draws it); stop at the end."""
+        if not st.session_state.get("playing"):
+            return
+        if not st.session_state.play_armed:
+            st.session_state.play_armed = True
+            return
+        nxt = st.session_state.year + 1
+        if nxt > last_year:
+            st.session_state.playing = False
+        else:
+            st.session_state.year = nxt
+        st.rerun()
+
+    advance()

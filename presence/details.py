@@ -1,0 +1,121 @@
+"""The details panel beside the map, as Markdown and tables built from records.
+
+Streamlit renders Markdown, so every piece of data text passes through `md`, which escapes Markdown syntax
+(links, emphasis, Streamlit's :colour[...] directives, LaTeX `$`); raw HTML is never enabled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from presence import dates
+from presence.dataset import Dataset
+from presence.models import Event, Site, Source, TroopLevel
+from presence.popups import attribution, casualties
+from presence.style import CATEGORIES
+from presence.years import FORCE_LABELS, events_at, format_troops, site_status
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
+PRECISION_WORDS = {"airfield": "the airfield", "compound": "the compound",
+                   "city": "the town only (the base's exact position is not sourced)"}
+FIGURE_KINDS = {"point_in_time": "count at a date", "yearly_average": "yearly average",
+                "authorised_cap": "authorised ceiling"}
+
+
+def md(text: str | None) -> str:
+    """Text shown literally in Streamlit Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "").replace("\n", " ")
+
+
+def _link_target(url: str) -> str:
+    # Validated URLs have no spaces or quotes; parentheses would end a Markdown link early.
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -> str:
+    """A numbered Markdown list of sources: linked title, publisher, date, and any note."""
+    lines = []
+    for number, ident in enumerate(dict.fromkeys(source_ids), start=1):
+        source = sources.get(ident)
+        if source is None:
+            continue
+        published = "date unknown" if source.published == "unknown" else dates.human(source.published)
+        note = f" ({md(source.note)})" if source.note else ""
+        lines.append(f"{number}. [{md(source.title)}]({_link_target(source.url)}), {md(source.publisher)}, "
+                     f"{md(published)}{note}")
+    return "\n".join(lines)
+
+
+def site_sources(site: Site) -> list[str]:
+    """Every source a site record cites, in the order they appear."""
+    ids = [*site.source_ids, *site.location_source_ids]
+    for period in site.presence:
+        ids += period.source_ids
+    for handover in site.handovers:
+        ids += handover.source_ids
+    return list(dict.fromkeys(ids))
+
+
+def site_markdown(site: Site, year: int) -> str:
+    """Heading facts of a site: names, where it is, its status in the year, its summary."""
+    status = site_status(site, year)
+    region = "Kurdistan Region" if site.region == "kurdistan" else "federal Iraq"
+    lines = [f"### {md(site.name)}"]
+    if site.name_ar:
+        lines.append(f"**{md(site.name_ar)}**")
+    kind = site.kind.replace("_", " ").capitalize()
+    lines.append(f"{md(kind)} in {md(site.governorate)} governorate, {region}. "
+                 f"Point placed at: {md(PRECISION_WORDS[site.location_precision])}.")
+    if site.aliases:
+        lines.append("Also known as: " + ", ".join(md(a) for a in site.aliases))
+    lines.append(f"**{year}:** {md(status.describe())}")
+    lines.append(md(site.summary))
+    return "\n\n".join(lines)
+
+
+def presence_table(site: Site) -> pd.DataFrame:
+    """One row per presence period and handover, oldest first."""
+    rows = [{"From": dates.human(p.start), "To": dates.human(p.end) if p.end else "still present",
+             "What": FORCE_LABELS[p.force], "Note": p.note or ""} for p in site.presence]
+    rows += [{"From": dates.human(h.date), "To": "", "What": f"Handed over to {h.to}", "Note": h.note or ""}
+             for h in site.handovers]
+    return pd.DataFrame(rows, columns=["From", "To", "What", "Note"])
+
+
+def events_table(events: Sequence[Event]) -> pd.DataFrame:
+    """Events as rows a reader scans: date, category, title, casualties, attribution."""
+    rows = [{"Date": e.date, "Category": CATEGORIES[e.category][0], "Title": e.title,
+             "US killed": e.us_killed, "US injured": e.us_injured, "By": attribution(e), "id": e.id}
+            for e in events]
+    frame = pd.DataFrame(rows, columns=["Date", "Category", "Title", "US killed", "US injured", "By", "id"])
+    return frame.astype({"US killed": "Int64", "US injured": "Int64"})
+
+
+def site_events(dataset: Dataset, site: Site) -> pd.DataFrame:
+    """Every event at a site."""
+    return events_table(events_at(dataset.events, site.id))
+
+
+def event_markdown(dataset: Dataset, event: Event) -> str:
+    """An event's story: date, category, place, summary, casualties, attribution."""
+    site = dataset.sites_by_id.get(event.site_id) if event.site_id else None
+    place = f" at {md(site.name)}" if site else ("" if event.lon is not None else ", nationwide")
+    lines = [f"### {md(event.title)}",
+             f"{md(dates.human(event.date))} · {md(CATEGORIES[event.category][0])}{place}",
+             md(event.summary), f"**Casualties:** {md(casualties(event))}"]
+    if event.actor:
+        lines.append(f"**By:** {md(attribution(event))}")
+    return "\n\n".join(lines)
+
+
+def troops_caption(level: TroopLevel | None, sources: Mapping[str, Source]) -> str:
+    """What the troop figure is, when, and from whom."""
+    if level is None:
+        return "No figure in the data for this year."
+    when = f" as of {dates.human(level.as_of)}" if level.as_of else ""
+    cited = [sources[i].publisher for i in level.source_ids if i in sources]
+    publishers = ", ".join(dict.fromkeys(cited))
+    return f"{FIGURE_KINDS[level.figure_kind]}{when}; {format_troops(level)}; sources: {publishers}"
