@@ -30,8 +30,10 @@ def load(folder: str) -> Dataset:
 
 
 def stop_with_problems(err: DataError, folder: str) -> None:
-    st.error(f"The data in `{folder}` could not be loaded: {len(err.problems)} problem(s). Nothing is shown "
-             "until they are fixed; `python -m presence validate` lists the same.")
+    st.error(
+        f"The data in `{folder}` could not be loaded: {len(err.problems)} problem(s). Nothing is shown "
+        "until they are fixed; `python -m presence validate` lists the same."
+    )
     st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
     st.stop()
 
@@ -59,14 +61,21 @@ def stop_playing() -> None:
 
 
 with st.sidebar:
-    st.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get, key="basemap",
-             help="Tiles need internet; with none, Iraq's outline keeps the map readable offline.")
+    st.radio(
+        "Basemap",
+        list(BASEMAPS),
+        format_func=BASEMAPS.get,
+        key="basemap",
+        help="Tiles need internet; with none, Iraq's outline keeps the map readable offline.",
+    )
     st.toggle("Show every event up to the year", key="through")
     st.caption(f"Data as of {dataset.metadata.as_of:%d %B %Y}. {dataset.metadata.credit}")
 
 st.title("US military presence in Iraq")
-st.caption("Where US forces were each year since the 2003 invasion. The January 2026 withdrawal was from "
-           "federal Iraq only: US forces stayed in the Kurdistan Region (shaded).")
+st.caption(
+    "Where US forces were each year since the 2003 invasion. The January 2026 withdrawal was from "
+    "federal Iraq only: US forces stayed in the Kurdistan Region (shaded)."
+)
 for note in st.session_state.pop("ignored_params", []):
     st.warning(f"Ignored part of the link: {note}.")
 
@@ -78,23 +87,41 @@ if play_col.button("⏸ Pause" if playing else "▶ Play", help="Step through th
     if playing and year == last_year:
         st.session_state.year = year = first_year
 
-view = View(year=year, site=view.site, event=view.event, basemap=st.session_state.basemap,
-            through=st.session_state.through)
+view = View(
+    year=year, site=view.site, event=view.event, basemap=st.session_state.basemap, through=st.session_state.through
+)
 
 figures = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("US troops in Iraq (approx.)", format_troops(figures.troops),
-          help=troops_caption(figures.troops, dataset.sources_by_id))
+c1.metric(
+    "US troops in Iraq (approx.)",
+    format_troops(figures.troops),
+    help=troops_caption(figures.troops, dataset.sources_by_id),
+)
 year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
-c2.metric("Sites with US forces: federal Iraq", figures.sites_federal, delta_arrow="off", delta_color="off",
-          delta=f"{figures.sites_federal_at_end} {year_end}", help=f"Sites that hosted US forces in {year}.")
-c3.metric("Sites with US forces: Kurdistan Region", figures.sites_kurdistan, delta_arrow="off",
-          delta_color="off", delta=f"{figures.sites_kurdistan_at_end} {year_end}")
-c4.metric("Attacks on US forces recorded", figures.attacks,
-          help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
-               f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).")
+c2.metric(
+    "Sites with US forces: federal Iraq",
+    figures.sites_federal,
+    delta_arrow="off",
+    delta_color="off",
+    delta=f"{figures.sites_federal_at_end} {year_end}",
+    help=f"Sites that hosted US forces in {year}.",
+)
+c3.metric(
+    "Sites with US forces: Kurdistan Region",
+    figures.sites_kurdistan,
+    delta_arrow="off",
+    delta_color="off",
+    delta=f"{figures.sites_kurdistan_at_end} {year_end}",
+)
+c4.metric(
+    "Attacks on US forces recorded",
+    figures.attacks,
+    help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
+    f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).",
+)
 
-map_col, detail_col = st.columns([3, 2], gap="medium")
+map_col, detail_col = st.columns([5, 3], gap="medium")
 with map_col:
     base_url = "/" + st.get_option("server.baseUrlPath").strip("/")
     fmap = base_map(dataset.boundaries, view.basemap, static_url=base_url.rstrip("/") + "/app/static/")
@@ -114,12 +141,19 @@ with map_col:
 
 site_ids = [s.id for s in dataset.sites]
 with detail_col:
-    picked = st.selectbox("Site", [None, *site_ids], index=site_ids.index(view.site) + 1 if view.site else 0,
-                          format_func=lambda i: "Choose a site, or click one on the map" if i is None
-                          else dataset.sites_by_id[i].name, key=f"site_pick_{view.site}_{view.event}")
+    picked = st.selectbox(
+        "Site",
+        [None, *site_ids],
+        index=site_ids.index(view.site) + 1 if view.site else 0,
+        format_func=lambda i: "Choose a site, or click one on the map" if i is None else dataset.sites_by_id[i].name,
+        key=f"site_pick_{view.site}_{view.event}",
+    )
     if picked != view.site and (picked or view.site):
-        view = view.selecting("site", picked) if picked else View(year=view.year, basemap=view.basemap,
-                                                                   through=view.through)
+        view = (
+            view.selecting("site", picked)
+            if picked
+            else View(year=view.year, basemap=view.basemap, through=view.through)
+        )
         st.session_state.view = view
         st.query_params.from_dict(params_for(view))
         st.rerun()

@@ -19,10 +19,16 @@ from presence.style import CATEGORIES
 from presence.years import FORCE_LABELS, events_at, format_troops, site_status
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
-PRECISION_WORDS = {"airfield": "the airfield", "compound": "the compound",
-                   "city": "the town only (the base's exact position is not sourced)"}
-FIGURE_KINDS = {"point_in_time": "count at a date", "yearly_average": "yearly average",
-                "authorised_cap": "authorised ceiling"}
+PRECISION_WORDS = {
+    "airfield": "the airfield",
+    "compound": "the compound",
+    "city": "the town only (the base's exact position is not sourced)",
+}
+FIGURE_KINDS = {
+    "point_in_time": "count at a date",
+    "yearly_average": "yearly average",
+    "authorised_cap": "authorised ceiling",
+}
 
 
 def md(text: str | None) -> str:
@@ -44,8 +50,9 @@ def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -
             continue
         published = "date unknown" if source.published == "unknown" else dates.human(source.published)
         note = f" ({md(source.note)})" if source.note else ""
-        lines.append(f"{number}. [{md(source.title)}]({_link_target(source.url)}), {md(source.publisher)}, "
-                     f"{md(published)}{note}")
+        lines.append(
+            f"{number}. [{md(source.title)}]({_link_target(source.url)}), {md(source.publisher)}, {md(published)}{note}"
+        )
     return "\n".join(lines)
 
 
@@ -67,8 +74,10 @@ def site_markdown(site: Site, year: int) -> str:
     if site.name_ar:
         lines.append(f"**{md(site.name_ar)}**")
     kind = site.kind.replace("_", " ").capitalize()
-    lines.append(f"{md(kind)} in {md(site.governorate)} governorate, {region}. "
-                 f"Point placed at: {md(PRECISION_WORDS[site.location_precision])}.")
+    lines.append(
+        f"{md(kind)} in {md(site.governorate)} governorate, {region}. "
+        f"Point placed at: {md(PRECISION_WORDS[site.location_precision])}."
+    )
     if site.aliases:
         lines.append("Also known as: " + ", ".join(md(a) for a in site.aliases))
     lines.append(f"**{year}:** {md(status.describe())}")
@@ -78,18 +87,36 @@ def site_markdown(site: Site, year: int) -> str:
 
 def presence_table(site: Site) -> pd.DataFrame:
     """One row per presence period and handover, oldest first."""
-    rows = [{"From": dates.human(p.start), "To": dates.human(p.end) if p.end else "still present",
-             "What": FORCE_LABELS[p.force], "Note": p.note or ""} for p in site.presence]
-    rows += [{"From": dates.human(h.date), "To": "", "What": f"Handed over to {h.to}", "Note": h.note or ""}
-             for h in site.handovers]
+    rows = [
+        {
+            "From": dates.human(p.start),
+            "To": dates.human(p.end) if p.end else "still present",
+            "What": FORCE_LABELS[p.force],
+            "Note": p.note or "",
+        }
+        for p in site.presence
+    ]
+    rows += [
+        {"From": dates.human(h.date), "To": "", "What": f"Handed over to {h.to}", "Note": h.note or ""}
+        for h in site.handovers
+    ]
     return pd.DataFrame(rows, columns=["From", "To", "What", "Note"])
 
 
 def events_table(events: Sequence[Event]) -> pd.DataFrame:
     """Events as rows a reader scans: date, category, title, casualties, attribution."""
-    rows = [{"Date": e.date, "Category": CATEGORIES[e.category][0], "Title": e.title,
-             "US killed": e.us_killed, "US injured": e.us_injured, "By": attribution(e), "id": e.id}
-            for e in events]
+    rows = [
+        {
+            "Date": e.date,
+            "Category": CATEGORIES[e.category][0],
+            "Title": e.title,
+            "US killed": e.us_killed,
+            "US injured": e.us_injured,
+            "By": attribution(e),
+            "id": e.id,
+        }
+        for e in events
+    ]
     frame = pd.DataFrame(rows, columns=["Date", "Category", "Title", "US killed", "US injured", "By", "id"])
     return frame.astype({"US killed": "Int64", "US injured": "Int64"})
 
@@ -103,9 +130,12 @@ def event_markdown(dataset: Dataset, event: Event) -> str:
     """An event's story: date, category, place, summary, casualties, attribution."""
     site = dataset.sites_by_id.get(event.site_id) if event.site_id else None
     place = f" at {md(site.name)}" if site else ("" if event.lon is not None else ", nationwide")
-    lines = [f"### {md(event.title)}",
-             f"{md(dates.human(event.date))} · {md(CATEGORIES[event.category][0])}{place}",
-             md(event.summary), f"**Casualties:** {md(casualties(event))}"]
+    lines = [
+        f"### {md(event.title)}",
+        f"{md(dates.human(event.date))} · {md(CATEGORIES[event.category][0])}{place}",
+        md(event.summary),
+        f"**Casualties:** {md(casualties(event))}",
+    ]
     if event.actor:
         lines.append(f"**By:** {md(attribution(event))}")
     return "\n\n".join(lines)

@@ -72,7 +72,7 @@ class Legend(MacroElement):
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("details", "map-legend");
-            div.open = true;
+            div.open = {{ this.open|tojson }};
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
             return div;
@@ -82,14 +82,20 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, open: bool = True):
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.open = open
 
 
-def base_map(boundaries: Boundaries, basemap: str = "osm", static_url: str = assets.STATIC_URL) -> folium.Map:
-    """Iraq's outline, the Kurdistan Region and the legend over the chosen tiles; nothing year-dependent."""
+def base_map(
+    boundaries: Boundaries, basemap: str = "osm", static_url: str = assets.STATIC_URL, legend_open: bool = False
+) -> folium.Map:
+    """Iraq's outline, the Kurdistan Region and the legend over the chosen tiles; nothing year-dependent.
+
+    The legend starts folded so it hides no site; marker tooltips name each status too.
+    """
     west, south, east, north = boundaries.iraq.bounds
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
@@ -99,6 +105,7 @@ def base_map(boundaries: Boundaries, basemap: str = "osm", static_url: str = ass
         maxZoom=MAX_ZOOM,  # on the Map itself: with no tile layer, clustering needs it (see NOTES)
         control_scale=True,
         prefer_canvas=False,
+        zoom_snap=0.25,  # fractional zoom lets Iraq fill the frame at any width
     )
     fmap.default_js = assets.local(assets.LEAFLET_JS, static_url)
     fmap.default_css = assets.local(assets.LEAFLET_CSS, static_url)
@@ -138,7 +145,8 @@ def base_map(boundaries: Boundaries, basemap: str = "osm", static_url: str = ass
     fmap.add_child(
         Legend(
             legend_html() + '<div class="legend-note">Events at one place are fanned out around '
-            "it. Click a marker for its story and sources.</div>"
+            "it. Click a marker for its story and sources.</div>",
+            open=legend_open,
         )
     )
     fmap.fit_bounds([[south, west], [north, east]])
@@ -258,7 +266,7 @@ def year_layers(
 
 def standalone_html(dataset: Dataset, year: int, basemap: str = "osm", *, through: bool = False) -> str:
     """The current view as one self-contained HTML file: Leaflet and styles inlined, data embedded."""
-    fmap = base_map(dataset.boundaries, basemap)
+    fmap = base_map(dataset.boundaries, basemap, legend_open=True)
     for group in year_layers(dataset, year, through=through):
         group.add_to(fmap)
     title = f"{dataset.metadata.title}: {year}"

@@ -78,9 +78,11 @@ def category_glyph(category: str, size: int = 18) -> Glyph:
 def legend_html() -> str:
     """The map legend: site statuses, event categories, the Kurdistan Region."""
     sites = "".join(f'<div class="legend-row">{g.svg}<span>{g.label}</span></div>' for g in STATUS_GLYPHS.values())
-    events = "".join(f'<div class="legend-row">{category_glyph(c).svg}<span>{CATEGORIES[c][0]}</span></div>'
-                     for c in CATEGORIES)
-    region = ('<div class="legend-row"><span class="legend-swatch kurdistan"></span>'
-              "<span>Kurdistan Region</span></div>")
-    return (f'<summary>Legend</summary><div class="legend-head">Sites</div>{sites}{region}'
-            f'<div class="legend-head">Events</div><div class="legend-grid">{events}</div>')
+    events = "".join(
+        f'<div class="legend-row">{category_glyph(c).svg}<span>{CATEGORIES[c][0]}</span></div>' for c in CATEGORIES
+    )
+    region = '<div class="legend-row"><span class="legend-swatch kurdistan"></span><span>Kurdistan Region</span></div>'
+    return (
+        f'<summary>Legend</summary><div class="legend-head">Sites</div>{sites}{region}'
+        f'<div class="legend-head">Events</div><div class="legend-grid">{events}</div>'
+    )

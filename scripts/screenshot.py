@@ -13,7 +13,7 @@ OUT = ROOT / "docs" / "screenshot.png"
 def main(query: str = "?year=2020&site=al-asad&basemap=none") -> None:
     with serve() as (base, _), sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+        context = browser.new_context(viewport={"width": 1440, "height": 1250}, device_scale_factor=1)
         close_network(context, base)
         page = context.new_page()
         page.goto(base + "/" + query)

@@ -19,21 +19,33 @@ STATIC = Path(__file__).resolve().parent.parent / "static" / "vendor"
 PACKAGES = {
     "leaflet@1.9.3": (
         "10d016716b56048661eaf9cde004dc82e80bd3613b52c4f53cf5aec73088006c",
-        ["dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png",
-         "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
-         "LICENSE"],
+        [
+            "dist/leaflet.js",
+            "dist/leaflet.css",
+            "dist/images/layers.png",
+            "dist/images/layers-2x.png",
+            "dist/images/marker-icon.png",
+            "dist/images/marker-icon-2x.png",
+            "dist/images/marker-shadow.png",
+            "LICENSE",
+        ],
     ),
     "leaflet.markercluster@1.5.3": (
         "fc6b0b1d00b6c708ae54e43ee4a11ac345e41660e19f0a570190bb35babb1a1c",
-        ["dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css",
-         "MIT-LICENCE.txt"],
+        [
+            "dist/leaflet.markercluster.js",
+            "dist/MarkerCluster.css",
+            "dist/MarkerCluster.Default.css",
+            "MIT-LICENCE.txt",
+        ],
     ),
 }
 
 
 def vendor(spec: str, sha256: str, files: list[str], workdir: Path) -> None:
-    done = subprocess.run(["npm", "pack", "--silent", spec, "--pack-destination", str(workdir)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["npm", "pack", "--silent", spec, "--pack-destination", str(workdir)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         sys.exit(f"npm pack {spec} failed:\n{done.stderr}")
     tarball = workdir / done.stdout.strip().splitlines()[-1]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,3 +52,7 @@ def edit_rows(folder: Path, name: str, change: Callable[[list[dict]], list[dict]
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
+
+
+# The browser tests drive the real app; the harness lives with the scripts that use it too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))

@@ -84,3 +84,22 @@ def test_the_files_table_lists_every_data_file():
     table = text.split("## Files", 1)[1].split("Conventions", 1)[0]
     listed = set(re.findall(r"`([\w.]+\.(?:json|geojson|csv))`", table))
     assert listed == set(SHIPPED)
+
+
+def test_the_files_table_gives_the_true_record_counts(dataset):
+    text = README.read_text(encoding="utf-8")
+    counts = {
+        "sites.geojson": len(dataset.sites),
+        "events.geojson": len(dataset.events),
+        "troop_levels.csv": len(dataset.troop_levels),
+        "sources.csv": len(dataset.sources),
+    }
+    for name, count in counts.items():
+        row = re.search(rf"\| `{re.escape(name)}` \|[^|]*\| (\d+) \|", text)
+        assert row and int(row.group(1)) == count, f"data/README.md gives the wrong count for {name}"
+
+
+def test_the_project_readme_gives_the_true_counts(dataset):
+    text = (BUNDLED_DATA.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{len(dataset.sites)} sites, {len(dataset.events)} events" in text
+    assert f"{len(dataset.sources)} sources" in text

@@ -10,9 +10,17 @@ from presence.years import Status, format_troops, site_status, troop_level
 
 def make_site(*periods: tuple[str, str | None]) -> Site:
     return Site(
-        id="test-site", name="Test", kind="air_base", governorate="Anbar", region="federal",
-        location_precision="airfield", location_source_ids=["s"], summary="A test site.", source_ids=["s"],
-        lon=42.44, lat=33.79,
+        id="test-site",
+        name="Test",
+        kind="air_base",
+        governorate="Anbar",
+        region="federal",
+        location_precision="airfield",
+        location_source_ids=["s"],
+        summary="A test site.",
+        source_ids=["s"],
+        lon=42.44,
+        lat=33.79,
         presence=[Presence(start=s, end=e, force="us_combat", source_ids=["s"]) for s, e in periods],
     )
 
@@ -53,8 +61,9 @@ def test_status_description_names_the_day_when_known():
 
 
 def level(year, low, high, as_of=None):
-    return TroopLevel(year=year, troops_low=low, troops_high=high, figure_kind="point_in_time", as_of=as_of,
-                      source_ids=["s"])
+    return TroopLevel(
+        year=year, troops_low=low, troops_high=high, figure_kind="point_in_time", as_of=as_of, source_ids=["s"]
+    )
 
 
 @pytest.mark.parametrize(

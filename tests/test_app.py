@@ -1,0 +1,103 @@
+"""The map page's logic through streamlit.testing: slider, links, figures, details, bad data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from presence.dataset import Dataset
+from presence.years import format_troops, year_figures
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def details_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_page_opens_on_the_latest_year_with_nothing_selected(dataset: Dataset):
+    at = run_app()
+    assert not at.exception
+    assert at.slider(key="year").value == dataset.metadata.as_of.year
+    assert at.query_params["year"] == str(dataset.metadata.as_of.year)
+    assert "Click a base or an event" in "\n".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("year", [2003, 2007, 2011, 2013, 2020, 2026])
+def test_figures_match_the_data(dataset: Dataset, year):
+    at = run_app(year=str(year))
+    expected = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
+    shown = metrics(at)
+    assert shown["US troops in Iraq (approx.)"] == format_troops(expected.troops)
+    assert shown["Sites with US forces: federal Iraq"] == str(expected.sites_federal)
+    assert shown["Sites with US forces: Kurdistan Region"] == str(expected.sites_kurdistan)
+    assert shown["Attacks on US forces recorded"] == str(expected.attacks)
+
+
+def test_moving_the_slider_changes_the_year_and_the_url():
+    at = run_app(year="2020")
+    at.slider(key="year").set_value(2004).run()
+    assert at.query_params["year"] == "2004"
+    assert metrics(at)["US troops in Iraq (approx.)"] == "about 138,000"
+
+
+def test_a_link_selects_its_site_and_fills_the_details():
+    at = run_app(year="2011", site="al-asad")
+    assert at.slider(key="year").value == 2011
+    text = details_text(at)
+    assert "### Al\\-Asad Air Base" in text
+    assert "**2011:** US forces left in December 2011" in text
+    assert at.query_params["site"] == "al-asad"
+    assert len(at.dataframe) == 2  # presence periods, and the events at the site
+
+
+def test_a_link_to_an_event_shows_its_story(dataset: Dataset):
+    event = next(e for e in dataset.events if e.date == "2020-01-08")
+    at = run_app(year="2020", event=event.id)
+    assert "**Casualties:** 0 US killed, 110 US injured" in details_text(at)
+
+
+def test_choosing_a_site_in_the_list_selects_it():
+    at = run_app(year="2026")
+    at.selectbox[0].select("harir").run()
+    assert "### Harir Air Base" in details_text(at)
+    assert at.query_params["site"] == "harir"
+
+
+@pytest.mark.parametrize(
+    ("params", "warning"),
+    [
+        ({"year": "1990"}, "year '1990' is not between 2003 and 2026"),
+        ({"year": "<script>"}, "year '<script>' is not between"),
+        ({"site": "atlantis"}, "site 'atlantis' is not in the data"),
+        ({"basemap": "google"}, "basemap 'google' is not one of"),
+    ],
+)
+def test_a_bad_link_is_ignored_with_a_warning(dataset: Dataset, params, warning):
+    at = run_app(**params)
+    assert not at.exception
+    assert any(warning in w.value for w in at.warning)
+    assert at.slider(key="year").value == dataset.metadata.as_of.year
+
+
+def test_a_broken_data_folder_shows_its_problems_not_a_traceback(data_copy, monkeypatch):
+    (data_copy / "sites.geojson").write_text("{broken", encoding="utf-8")
+    monkeypatch.setenv("PRESENCE_DATA_DIR", str(data_copy))
+    at = run_app()
+    assert not at.exception
+    assert "could not be loaded" in at.error[0].value
+    assert "sites.geojson: is not valid JSON" in at.code[0].value
+    assert not at.slider

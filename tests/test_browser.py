@@ -1,0 +1,167 @@
+"""The real app in headless Chromium, with the network closed to everything but the app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from harness import MAP_FRAME, close_network, launch, serve
+from playwright.sync_api import Page, expect, sync_playwright
+
+from presence.dataset import BUNDLED_DATA, load_dataset
+
+pytestmark = pytest.mark.browser
+DATA = load_dataset(BUNDLED_DATA)
+TILE_HOSTS = ("tile.openstreetmap.org", "server.arcgisonline.com")
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with serve() as (base, _process):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """A browser tab on the app, recording console errors, page errors and refused requests."""
+
+    def __init__(self, browser, base: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.refused = close_network(self.context, base)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.base = base
+
+    def open(self, query: str = ""):
+        self.page.goto(self.base + "/" + query)
+        self.page.wait_for_selector(MAP_FRAME, state="attached", timeout=30_000)
+        self.map = self.page.frame_locator(MAP_FRAME)
+        self.map.locator(".year-badge").wait_for(timeout=30_000)
+        self.wait_idle()
+        return self
+
+    def wait_idle(self):
+        """Wait until Streamlit has finished running the script (the map's first value triggers a rerun)."""
+        self.page.wait_for_timeout(300)
+        self.page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=20_000)
+        self.page.wait_for_timeout(300)
+
+    def click_in_map(self, selector: str):
+        """Click an element of the map. Scrolling the map into view first matters: after Streamlit's layout
+        settles, headless Chromium can hit-test the iframe at its earlier position until the page scrolls."""
+        self.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        self.page.wait_for_timeout(200)
+        self.map.locator(selector).click()
+
+    def badge_year(self) -> str:
+        return self.map.locator(".year-badge").get_attribute("data-year")
+
+    def unexpected_errors(self) -> list[str]:
+        # Offline, only map tiles may fail to load; nothing of the app's own may.
+        bad_refusals = [u for u in self.refused if not any(h in u for h in TILE_HOSTS)]
+        tile_noise = re.compile(r"Failed to load resource: net::ERR_FAILED")
+        return bad_refusals + [e for e in self.errors if not tile_noise.search(e)]
+
+
+@pytest.fixture
+def session(browser, app_url):
+    tab = Session(browser, app_url)
+    yield tab
+    tab.context.close()
+
+
+def test_map_renders_every_site_marker_and_the_kurdistan_region(session):
+    session.open("?year=2020&basemap=none")
+    markers = session.map.locator(".leaflet-marker-pane .site-marker")
+    expect(markers).to_have_count(len(DATA.sites))
+    assert session.badge_year() == "2020"
+    region = session.map.locator('path.leaflet-interactive[stroke="#b36b00"]')
+    expect(region).to_have_count(1)
+    assert session.map.locator(".map-legend").is_visible()
+    assert session.unexpected_errors() == []
+
+
+def test_clicking_al_asad_opens_its_popup_with_a_source_link_and_fills_the_details(session):
+    session.open("?year=2020&basemap=none")
+    session.click_in_map(".site-al-asad")
+    popup = session.map.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Al-Asad Air Base")
+    expect(popup).to_contain_text("2020")
+    link = popup.locator("ol.sources a").first
+    assert link.get_attribute("href").startswith(("https://", "http://"))
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    details = session.page.locator(".st-key-details")
+    expect(details).to_contain_text("Al-Asad Air Base", timeout=15_000)
+    expect(details).to_contain_text("Sources")
+    assert "site=al-asad" in session.page.url
+    assert session.unexpected_errors() == []
+
+
+def test_moving_the_slider_changes_the_year_without_rebuilding_the_map(session):
+    session.open("?year=2026&basemap=none")
+    session.map.locator("body").evaluate("() => { window.__sameMap = 'yes'; }")
+    expect(session.map.locator(".site-al-asad.status-left")).to_have_count(1)
+    thumb = session.page.locator('[data-testid="stSlider"] input[type="range"]')
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    expect(session.map.locator('.year-badge[data-year="2025"]')).to_have_count(1, timeout=15_000)
+    expect(session.map.locator(".site-al-asad.status-present")).to_have_count(1)
+    for _ in range(5):
+        thumb.press("ArrowLeft")
+    expect(session.map.locator('.year-badge[data-year="2020"]')).to_have_count(1, timeout=15_000)
+    assert session.map.locator("body").evaluate("() => window.__sameMap") == "yes"
+    assert "year=2020" in session.page.url
+    assert session.unexpected_errors() == []
+
+
+def test_a_link_opens_its_view(session):
+    session.open("?year=2011&site=al-asad&basemap=none")
+    assert session.badge_year() == "2011"
+    expect(session.map.locator(".site-al-asad.status-left")).to_have_count(1)
+    expect(session.page.locator(".st-key-details")).to_contain_text("Al-Asad Air Base", timeout=15_000)
+    expect(session.page.locator(".st-key-details")).to_contain_text("2011:")
+    assert session.unexpected_errors() == []
+
+
+def test_map_works_with_the_default_tiles_refused(session):
+    session.open("?year=2003")
+    expect(session.map.locator(".leaflet-marker-pane .site-marker")).to_have_count(len(DATA.sites))
+    assert session.badge_year() == "2003"
+    assert all(any(h in u for h in TILE_HOSTS) for u in session.refused)
+    assert session.unexpected_errors() == []
+
+
+def test_the_downloaded_map_works_offline_on_its_own(session, browser, tmp_path):
+    session.open("?year=2020&basemap=none")
+    with session.page.expect_download(timeout=30_000) as download:
+        session.page.get_by_role("button", name="Download this map as HTML").click()
+    path = tmp_path / "map.html"
+    download.value.save_as(path)
+    offline = browser.new_context()
+    refused: list[str] = []
+
+    def only_the_file(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    offline.route("**/*", only_the_file)
+    page = offline.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    expect(page.locator(".leaflet-marker-pane .site-marker")).to_have_count(len(DATA.sites))
+    assert page.locator(".year-badge").get_attribute("data-year") == "2020"
+    assert refused == [] and errors == []
+    offline.close()
