@@ -165,3 +165,26 @@ def test_the_downloaded_map_works_offline_on_its_own(session, browser, tmp_path)
     assert page.locator(".year-badge").get_attribute("data-year") == "2020"
     assert refused == [] and errors == []
     offline.close()
+
+
+def test_play_steps_through_the_years_and_stops_at_the_end(session):
+    session.open("?year=2024&basemap=none")
+    session.page.get_by_role("button", name="▶ Play").click()
+    expect(session.map.locator('.year-badge[data-year="2025"]')).to_have_count(1, timeout=10_000)
+    expect(session.map.locator('.year-badge[data-year="2026"]')).to_have_count(1, timeout=10_000)
+    expect(session.page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=10_000)
+    session.page.wait_for_timeout(2500)
+    assert session.badge_year() == "2026"
+    assert session.unexpected_errors() == []
+
+
+def test_clicking_an_event_shows_its_story(session):
+    session.open("?year=2020&basemap=none")
+    markers = session.map.locator(".event-marker")
+    expect(markers).to_have_count(sum(e.date.startswith("2020") and e.lon is not None for e in DATA.events))
+    session.click_in_map(".event-marker.category-attack >> nth=0")
+    expect(session.map.locator(".leaflet-popup-content")).to_contain_text("Casualties")
+    details = session.page.locator(".st-key-details")
+    expect(details).to_contain_text("Casualties:", timeout=15_000)
+    assert "event=" in session.page.url
+    assert session.unexpected_errors() == []
