@@ -157,6 +157,19 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
+def _marker_layer(features: list[dict[str, Any]], name: str, look) -> folium.GeoJson:
+    """One GeoJson layer of DivIcon markers (one object for all points, not one per point) whose `popup` and
+    `tooltip` properties hold pre-escaped HTML; `look(feature)` gives each marker's icon options."""
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        marker=folium.Marker(icon=folium.DivIcon()),
+        style_function=look,
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    )
+
+
 def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source]) -> folium.FeatureGroup:
     """Every site, drawn by its status in `year`, with its popup and tooltip; plus the year badge."""
     features = []
@@ -177,18 +190,15 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
         )
     half = SITE_ICON // 2
     group = folium.FeatureGroup(name="Sites")
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Sites",
-        marker=folium.Marker(icon=folium.DivIcon()),
-        style_function=lambda f: {
+    _marker_layer(
+        features,
+        "Sites",
+        lambda f: {
             "html": STATUS_GLYPHS[f["properties"]["status"]].svg,
             "className": f"site-marker site-{f['properties']['id']} status-{f['properties']['status']}",
             "iconSize": [SITE_ICON, SITE_ICON],
             "iconAnchor": [half, half],
         },
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
     ).add_to(group)
     group.add_child(YearBadge(year))
     return group
@@ -237,18 +247,15 @@ def events_layer(
         )
     group = folium.FeatureGroup(name=name)
     if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name=name,
-            marker=folium.Marker(icon=folium.DivIcon()),
-            style_function=lambda f: {
+        _marker_layer(
+            features,
+            name,
+            lambda f: {
                 "html": category_glyph(f["properties"]["category"], EVENT_ICON).svg,
                 "className": f"event-marker category-{f['properties']['category']}",
                 "iconSize": [EVENT_ICON, EVENT_ICON],
                 "iconAnchor": f["properties"]["anchor"],
             },
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
     return group
 
