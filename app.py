@@ -5,8 +5,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from presence import DataError, Dataset, load_dataset
-from presence.dataset import data_dir
 from presence.details import (
     event_markdown,
     presence_table,
@@ -17,42 +15,18 @@ from presence.details import (
     troops_caption,
 )
 from presence.layers import BASEMAPS, base_map, standalone_html, year_layers
-from presence.view import View, clicked, params_for, view_from_params
+from presence.view import View, clicked, params_for
 from presence.years import format_troops, year_figures
+from shell import dataset_or_stop, enter, navigation, year_slider
 
 st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
 
-
-@st.cache_resource(show_spinner=False)
-def load(folder: str) -> Dataset:
-    """Load and validate the data once per folder; the Dataset is immutable, so sessions share it."""
-    return load_dataset(folder)
-
-
-def stop_with_problems(err: DataError, folder: str) -> None:
-    st.error(
-        f"The data in `{folder}` could not be loaded: {len(err.problems)} problem(s). Nothing is shown "
-        "until they are fixed; `python -m presence validate` lists the same."
-    )
-    st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
-    st.stop()
-
-
-folder = str(data_dir())
-try:
-    dataset = load(folder)
-except DataError as err:
-    stop_with_problems(err, folder)
-
-# The URL is read once per session; afterwards the widgets are the truth and the URL follows them.
-if "view" not in st.session_state:
-    first, ignored = view_from_params(st.query_params.to_dict(), dataset)
-    st.session_state.view = first
-    st.session_state.year = first.year
-    st.session_state.basemap = first.basemap
-    st.session_state.through = first.through
-    st.session_state.ignored_params = ignored
-view: View = st.session_state.view
+dataset = dataset_or_stop()
+navigation()
+view, arrived = enter("map", dataset)
+if arrived or "basemap" not in st.session_state:
+    st.session_state.basemap = view.basemap
+    st.session_state.through = view.through
 first_year, last_year = dataset.years.start, dataset.years.stop - 1
 
 
@@ -76,11 +50,10 @@ st.caption(
     "Where US forces were each year since the 2003 invasion. The January 2026 withdrawal was from "
     "federal Iraq only: US forces stayed in the Kurdistan Region (shaded)."
 )
-for note in st.session_state.pop("ignored_params", []):
-    st.warning(f"Ignored part of the link: {note}.")
 
 slider_col, play_col = st.columns([12, 1], vertical_alignment="bottom")
-year = slider_col.slider("Year", first_year, last_year, key="year", on_change=stop_playing)
+with slider_col:
+    year = year_slider(dataset, on_change=stop_playing)
 playing = st.session_state.get("playing", False)
 if play_col.button("⏸ Pause" if playing else "▶ Play", help="Step through the years", width="stretch"):
     playing = st.session_state.playing = not playing

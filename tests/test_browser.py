@@ -39,6 +39,8 @@ class Session:
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.failed: list[str] = []
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.base = base
 
     def open(self, query: str = ""):
@@ -66,10 +68,15 @@ class Session:
         return self.map.locator(".year-badge").get_attribute("data-year")
 
     def unexpected_errors(self) -> list[str]:
-        # Offline, only map tiles may fail to load; nothing of the app's own may.
+        """Script errors, console errors, and failed or refused requests, less the two expected kinds:
+        map tiles refused offline, and Streamlit's own probe of `<page>/_stcore/...` when a page URL is
+        opened directly (it then finds the server at the root)."""
         bad_refusals = [u for u in self.refused if not any(h in u for h in TILE_HOSTS)]
-        tile_noise = re.compile(r"Failed to load resource: net::ERR_FAILED")
-        return bad_refusals + [e for e in self.errors if not tile_noise.search(e)]
+        probe = re.compile(r"^404 http://127\.0\.0\.1:\d+/[^/]+/_stcore/(health|host-config)$")
+        bad_responses = [r for r in self.failed if not probe.match(r)]
+        # Each failed request is also logged to the console as "Failed to load resource"; judged above.
+        console = [e for e in self.errors if not e.startswith("Failed to load resource")]
+        return bad_refusals + bad_responses + console
 
 
 @pytest.fixture
@@ -187,4 +194,29 @@ def test_clicking_an_event_shows_its_story(session):
     details = session.page.locator(".st-key-details")
     expect(details).to_contain_text("Casualties:", timeout=15_000)
     assert "event=" in session.page.url
+    assert session.unexpected_errors() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"), [("Timeline", "Timeline"), ("Events", "Events"), ("Sources", "Sources and method")]
+)
+def test_every_page_renders_without_errors(session, path, heading):
+    session.page.goto(f"{session.base}/{path}?year=2011")
+    expect(session.page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
+    if path == "Timeline":
+        expect(session.page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2, timeout=30_000)
+        expect(session.page.locator('[data-testid="stSlider"] input[type="range"]')).to_have_value("2011")
+    if path == "Events":
+        expect(session.page.get_by_text(f"{len(DATA.events)} of {len(DATA.events)} events")).to_be_visible()
+    session.page.wait_for_timeout(1000)
+    assert session.unexpected_errors() == []
+
+
+def test_the_pages_share_the_year(session):
+    session.open("?year=2016&basemap=none")
+    session.page.get_by_role("link", name="Timeline").click()
+    expect(session.page.locator('[data-testid="stSlider"] input[type="range"]')).to_have_value("2016", timeout=30_000)
+    session.page.get_by_role("link", name="Map").click()
+    session.map = session.page.frame_locator(MAP_FRAME)
+    expect(session.map.locator('.year-badge[data-year="2016"]')).to_have_count(1, timeout=30_000)
     assert session.unexpected_errors() == []

@@ -1,0 +1,45 @@
+"""Timeline: US troops in Iraq since 2003, milestones, and each site's presence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from presence.charts import presence_chart, troop_chart
+from presence.details import md, sources_markdown
+from presence.timeline import milestones, presence_bars, troop_series
+from shell import dataset_or_stop, enter, navigation, year_slider
+
+st.set_page_config(page_title="Timeline · US military presence in Iraq", page_icon="📈", layout="wide")
+dataset = dataset_or_stop()
+navigation()
+enter("timeline", dataset)
+
+st.title("Timeline")
+year = year_slider(dataset)
+st.query_params.from_dict({"year": str(year)})
+
+st.subheader("US troops in Iraq")
+st.caption(
+    "Shaded bands are ranges where sources disagree; the line follows the upper figure. Hover a point for the "
+    "figure, what kind of figure it is, and its sources. Dashed lines are milestones; the orange line is "
+    f"{year}."
+)
+log = st.toggle("Logarithmic scale", help="Makes the hundreds and thousands after 2011 readable beside 2007's peak")
+marks = milestones(dataset)
+st.altair_chart(troop_chart(troop_series(dataset), marks, year, log=log), width="stretch")
+
+st.subheader("US presence by site")
+st.caption("One bar per presence period; colour says federal Iraq or the Kurdistan Region, shade the mission.")
+st.altair_chart(presence_chart(presence_bars(dataset), year), width="stretch")
+
+st.subheader("Milestones")
+for mark in marks:
+    with st.expander(f"{md(mark.date)} · {md(mark.label)}: {md(mark.title)}"):
+        st.markdown(sources_markdown(mark.source_ids, dataset.sources_by_id))
+        if mark.event_id:
+            st.page_link(
+                "app.py",
+                label="Open on the map",
+                icon="🗺️",
+                query_params={"year": mark.date[:4], "event": mark.event_id},
+            )

@@ -1,0 +1,87 @@
+"""Sources and method: every source and what it supports, the data dictionary, the licence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from presence.citations import citations, data_zip, sources_table
+from presence.details import md
+from shell import dataset_or_stop, enter, navigation
+
+st.set_page_config(page_title="Sources · US military presence in Iraq", page_icon="📚", layout="wide")
+dataset = dataset_or_stop()
+navigation()
+enter("sources", dataset)
+meta = dataset.metadata
+
+st.title("Sources and method")
+st.markdown(
+    f"**As of {meta.as_of:%d %B %Y}.** {md(meta.description)}\n\n**Licence:** {md(meta.licence)}\n\n"
+    f"**Credit:** {md(meta.credit)}\n\n**Corrections:** {md(meta.corrections)}"
+)
+st.download_button(
+    "Download the whole dataset (zip of data/)",
+    data_zip(dataset.folder),
+    "us-presence-iraq-data.zip",
+    "application/zip",
+    on_click="ignore",
+)
+
+table = sources_table(dataset)
+st.subheader(f"{len(table)} sources from {table['publisher'].nunique()} publishers")
+query = st.text_input("Filter by publisher or title", key="source_query", max_chars=200)
+shown = table
+if query.strip():
+    needle = query.strip().casefold()
+    shown = table[
+        table["publisher"].str.casefold().str.contains(needle, regex=False)
+        | table["title"].str.casefold().str.contains(needle, regex=False)
+    ]
+st.caption(f"{len(shown)} of {len(table)} sources. Select one to see every record that cites it.")
+picked = st.dataframe(
+    shown.drop(columns=["id", "records"]),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="source_table",
+    column_config={
+        "url": st.column_config.LinkColumn("link", display_text="open"),
+        "cited by": st.column_config.NumberColumn("records citing it"),
+    },
+)
+if picked and picked.selection.rows:
+    source_id = shown.iloc[picked.selection.rows[0]]["id"]
+    source = dataset.sources_by_id[source_id]
+    with st.container(key="source_details", border=True):
+        st.markdown(f"**{md(source.title)}**, {md(source.publisher)}, {md(source.published)}")
+        for cite in citations(dataset).get(source_id, []):
+            params = {"year": str(meta.as_of.year)}
+            if cite.kind == "site":
+                params["site"] = cite.record
+            elif cite.kind == "event":
+                params["event"] = cite.record
+                params["year"] = cite.record[:4]
+            else:
+                params["year"] = cite.record
+            st.page_link("app.py", label=f"{cite.kind} {cite.record} ({cite.field})", query_params=params)
+
+st.subheader("How the map is computed")
+st.markdown(
+    "- **Status in a year.** Present: US forces there all year. Arrived: a stay began that year and lasted past "
+    "its end. Left: the last stay touching the year ended in it. Absent otherwise. A period that starts in the "
+    "month the previous one ends continues the same stay; a period with no end means US forces were still "
+    "there at the as-of date.\n"
+    "- **Federal Iraq or the Kurdistan Region.** Each site's region is checked against the Kurdistan Region "
+    "polygon (point in polygon), built from the Dohuk, Erbil and Sulaymaniyah governorates of Natural Earth. "
+    "Governorate lines approximate the region: the line of 19 March 2003 that the constitution recognises, and "
+    "the disputed territories, differ from them.\n"
+    "- **Disputed facts.** Where sources disagree the record keeps both and says which it used; troop figures "
+    "give the range, never an average. Unknown values stay empty."
+)
+with st.expander("Data dictionary (data/README.md)"):
+    st.markdown(
+        (dataset.folder / "README.md").read_text(encoding="utf-8")
+        if (dataset.folder / "README.md").exists()
+        else "This data folder has no README.md."
+    )

@@ -1,0 +1,75 @@
+"""Which records cite which source, and the whole data folder as a zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from presence.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One record citing one source, in one field."""
+
+    source_id: str
+    kind: str  # site, event or troop level
+    record: str
+    field: str
+
+
+def citations(dataset: Dataset) -> dict[str, list[Citation]]:
+    """For every source id, the records that cite it (and in which field)."""
+    found: dict[str, list[Citation]] = defaultdict(list)
+
+    def cite(ids, kind, record, field):
+        for ident in ids:
+            found[ident].append(Citation(ident, kind, record, field))
+
+    for site in dataset.sites:
+        cite(site.source_ids, "site", site.id, "source_ids")
+        cite(site.location_source_ids, "site", site.id, "location_source_ids")
+        for i, period in enumerate(site.presence):
+            cite(period.source_ids, "site", site.id, f"presence[{i}]")
+        for i, handover in enumerate(site.handovers):
+            cite(handover.source_ids, "site", site.id, f"handovers[{i}]")
+    for event in dataset.events:
+        cite(event.source_ids, "event", event.id, "source_ids")
+        cite(event.location_source_ids, "event", event.id, "location_source_ids")
+    for level in dataset.troop_levels:
+        cite(level.source_ids, "troop level", str(level.year), "source_ids")
+    return dict(found)
+
+
+def sources_table(dataset: Dataset) -> pd.DataFrame:
+    """Every source with how many records cite it, ordered by publisher then date."""
+    cited = citations(dataset)
+    rows = [
+        {
+            "publisher": s.publisher,
+            "published": s.published,
+            "title": s.title,
+            "url": s.url,
+            "cited by": len({(c.kind, c.record) for c in cited.get(s.id, [])}),
+            "records": ", ".join(dict.fromkeys(f"{c.kind} {c.record}" for c in cited.get(s.id, []))),
+            "note": s.note or "",
+            "id": s.id,
+        }
+        for s in dataset.sources
+    ]
+    return pd.DataFrame(rows).sort_values(["publisher", "published", "title"], key=lambda c: c.str.casefold())
+
+
+def data_zip(folder: Path) -> bytes:
+    """Every file of a data folder, zipped, for download."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                archive.write(path, f"data/{path.name}")
+    return buffer.getvalue()

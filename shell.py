@@ -1,0 +1,79 @@
+"""What every page shares: loading the data (or saying why not), and the year the pages share.
+
+The thin Streamlit layer only; every rule lives in the `presence` package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from presence import DataError, Dataset, load_dataset
+from presence.dataset import data_dir
+from presence.view import View, view_from_params
+
+
+@st.cache_resource(show_spinner=False)
+def _load(folder: str) -> Dataset:
+    # The Dataset is immutable, so one copy serves every session.
+    return load_dataset(folder)
+
+
+def dataset_or_stop() -> Dataset:
+    """The dataset of $PRESENCE_DATA_DIR (or data/); on bad data, the list of problems and nothing else."""
+    folder = str(data_dir())
+    try:
+        return _load(folder)
+    except DataError as err:
+        st.error(
+            f"The data in `{folder}` could not be loaded: {len(err.problems)} problem(s). Nothing is shown "
+            "until they are fixed; `python -m presence validate` lists the same."
+        )
+        st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
+        st.stop()
+
+
+def enter(page: str, dataset: Dataset) -> tuple[View, bool]:
+    """The view when a page runs, and whether the reader just arrived on the page.
+
+    On arrival the view comes from the link (keeping the shared year when the link has none); otherwise it is
+    as the session left it. Ignored parts of a link are shown as warnings.
+    """
+    arriving = st.session_state.get("page") != page
+    st.session_state.page = page
+    if arriving or "view" not in st.session_state:
+        params = st.query_params.to_dict()
+        view, ignored = view_from_params(params, dataset)
+        if "year" not in params and "year" in st.session_state:
+            view = replace(view, year=st.session_state.year)
+        st.session_state.view = view
+        st.session_state.year = view.year
+        for note in ignored:
+            st.warning(f"Ignored part of the link: {note}.")
+    return st.session_state.view, arriving
+
+
+def year_slider(dataset: Dataset, on_change=None) -> int:
+    """The shared 'Year' slider; its value follows the reader from page to page and into the URL."""
+    if "year" not in st.session_state:
+        st.session_state.year = dataset.years.stop - 1
+    return st.slider(
+        "Year", dataset.years.start, dataset.years.stop - 1, key="year", on_change=on_change, persist_state="session"
+    )
+
+
+PAGES = (
+    ("app.py", "Map", "🗺️"),
+    ("pages/1_Timeline.py", "Timeline", "📈"),
+    ("pages/2_Events.py", "Events", "📋"),
+    ("pages/3_Sources.py", "Sources and method", "📚"),
+)
+
+
+def navigation() -> None:
+    """The sidebar's page links (Streamlit's own list would call the map page 'app')."""
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
