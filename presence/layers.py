@@ -6,11 +6,9 @@ reader's zoom and pan) while the year layers are swapped in through `feature_gro
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any, Literal
+from typing import Literal
 
 import folium
 from branca.element import MacroElement
@@ -18,9 +16,11 @@ from jinja2 import Template
 
 from presence import assets, popups
 from presence.dataset import Dataset
+from presence.event_layer import category_css, events_layer
 from presence.geo import Boundaries
+from presence.markers import marker_layer, point_feature
 from presence.models import Event, Site, Source
-from presence.style import STATUS_GLYPHS, category_glyph, legend_html
+from presence.style import STATUS_GLYPHS, legend_html
 from presence.years import events_in, site_status
 
 Basemap = Literal["osm", "satellite", "none"]
@@ -30,7 +30,6 @@ _SATELLITE_URL = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Ima
 _SATELLITE_ATTR = "Imagery &copy; Esri, Maxar, Earthstar Geographics, and the GIS User Community"
 MAX_ZOOM = 16
 SITE_ICON = 24
-EVENT_ICON = 18
 
 
 class YearBadge(MacroElement):
@@ -107,14 +106,15 @@ def base_map(
         prefer_canvas=False,
         zoom_snap=0.25,  # fractional zoom lets Iraq fill the frame at any width
     )
-    fmap.default_js = assets.local(assets.LEAFLET_JS, static_url)
-    fmap.default_css = assets.local(assets.LEAFLET_CSS, static_url)
+    # Marker clustering is loaded up front: the iframe loads scripts only once, and large event sets need it.
+    fmap.default_js = assets.local(assets.LEAFLET_JS + assets.CLUSTER_JS, static_url)
+    fmap.default_css = assets.local(assets.LEAFLET_CSS + assets.CLUSTER_CSS, static_url)
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", max_zoom=MAX_ZOOM).add_to(fmap)
     elif basemap == "satellite":
         folium.TileLayer(_SATELLITE_URL, attr=_SATELLITE_ATTR, name="Satellite", max_zoom=MAX_ZOOM).add_to(fmap)
     folium.GeoJson(
-        boundaries.iraq_geojson,
+        boundaries.iraq_outline,
         name="Iraq",
         style_function=lambda _: {
             "color": "#333333",
@@ -131,7 +131,7 @@ def base_map(
         f"<br><i>{escape(region.get('limits', ''))}</i>"
     )
     folium.GeoJson(
-        boundaries.kurdistan_geojson,
+        boundaries.kurdistan_outline,
         name="Kurdistan Region",
         style_function=lambda _: {
             "color": "#b36b00",
@@ -149,25 +149,9 @@ def base_map(
             open=legend_open,
         )
     )
+    fmap.get_root().header.add_child(folium.Element(f"<style>{category_css()}</style>"))
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
-
-
-def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
-
-
-def _marker_layer(features: list[dict[str, Any]], name: str, look) -> folium.GeoJson:
-    """One GeoJson layer of DivIcon markers (one object for all points, not one per point) whose `popup` and
-    `tooltip` properties hold pre-escaped HTML; `look(feature)` gives each marker's icon options."""
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        marker=folium.Marker(icon=folium.DivIcon()),
-        style_function=look,
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, maxWidth=380),
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-    )
 
 
 def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source]) -> folium.FeatureGroup:
@@ -176,7 +160,7 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
     for site in sites:
         status = site_status(site, year).status
         features.append(
-            _point(
+            point_feature(
                 site.lon,
                 site.lat,
                 {
@@ -190,7 +174,7 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
         )
     half = SITE_ICON // 2
     group = folium.FeatureGroup(name="Sites")
-    _marker_layer(
+    marker_layer(
         features,
         "Sites",
         lambda f: {
@@ -204,67 +188,11 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
     return group
 
 
-def fan_offsets(features: Sequence[tuple[float, float]], spacing: float = 20.0) -> list[tuple[float, float]]:
-    """Pixel offsets that fan out markers sharing a point on a spiral around it, so none hides another.
-
-    The first marker at a point that is also a site starts one step out, leaving the site marker visible.
-    """
-    seen: dict[tuple[float, float], int] = defaultdict(int)
-    offsets = []
-    for point in features:
-        k = seen[point]
-        seen[point] += 1
-        ring, slot = divmod(k, 8)
-        angle = (slot + 0.5 * (ring % 2)) * math.pi / 4 - math.pi / 2
-        radius = spacing * (1 + ring)
-        offsets.append((radius * math.cos(angle), radius * math.sin(angle)))
-    return offsets
-
-
-def events_layer(
-    events: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[str, Source], name: str = "Events"
-) -> folium.FeatureGroup:
-    """The given events as lettered markers by category, fanned out where they share a place."""
-    placed = [e for e in events if e.lon is not None and e.lat is not None]
-    offsets = fan_offsets([(e.lon, e.lat) for e in placed])
-    half = EVENT_ICON / 2
-    features = []
-    for event, (dx, dy) in zip(placed, offsets, strict=True):
-        site = sites.get(event.site_id) if event.site_id else None
-        features.append(
-            _point(
-                event.lon,
-                event.lat,
-                {
-                    "id": event.id,
-                    "layer": "event",
-                    "category": event.category,
-                    "anchor": [round(half - dx, 1), round(half - dy, 1)],
-                    "popup": popups.event_popup(event, sources, site.name if site else None),
-                    "tooltip": popups.event_tooltip(event),
-                },
-            )
-        )
-    group = folium.FeatureGroup(name=name)
-    if features:
-        _marker_layer(
-            features,
-            name,
-            lambda f: {
-                "html": category_glyph(f["properties"]["category"], EVENT_ICON).svg,
-                "className": f"event-marker category-{f['properties']['category']}",
-                "iconSize": [EVENT_ICON, EVENT_ICON],
-                "iconAnchor": f["properties"]["anchor"],
-            },
-        ).add_to(group)
-    return group
-
-
 def year_layers(
     dataset: Dataset, year: int, *, through: bool = False, extra_events: Sequence[Event] = ()
 ) -> list[folium.FeatureGroup]:
     """Everything that changes with the year: sites by status (with the badge) and the year's events."""
-    chosen = events_in([*dataset.events, *extra_events], year, through=through)
+    chosen = dataset.events_of(year, through=through) + events_in(extra_events, year, through=through)
     return [
         events_layer(chosen, dataset.sites_by_id, dataset.sources_by_id),
         sites_layer(dataset.sites, year, dataset.sources_by_id),

@@ -15,10 +15,11 @@ from presence.style import CATEGORIES
 from presence.years import FORCE_LABELS, site_status
 
 
-def source_links(source_ids: Sequence[str], sources: Mapping[str, Source]) -> str:
-    """An ordered list of source links: publisher, title and date."""
+def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit: int | None = None) -> str:
+    """An ordered list of source links: publisher, title and date; past `limit`, a count of the rest."""
     items = []
-    for ident in dict.fromkeys(source_ids):
+    unique = list(dict.fromkeys(source_ids))
+    for ident in unique[:limit]:
         source = sources.get(ident)
         if source is None:
             continue
@@ -27,7 +28,13 @@ def source_links(source_ids: Sequence[str], sources: Mapping[str, Source]) -> st
             f'<li><a href="{escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
             f"{escape(source.title)}</a> ({escape(source.publisher)}{published})</li>"
         )
-    return f'<ol class="sources">{"".join(items)}</ol>' if items else ""
+    rest = len(unique) - len(unique[:limit])
+    more = f'<div class="more">and {rest} more in the details panel</div>' if rest > 0 else ""
+    return f'<ol class="sources">{"".join(items)}</ol>{more}' if items else ""
+
+
+# Popups travel to the browser on every year change; the details panel lists every source.
+POPUP_SOURCES = 6
 
 
 def _period(start: str, end: str | None) -> str:
@@ -55,7 +62,7 @@ def site_popup(site: Site, year: int, sources: Mapping[str, Source]) -> str:
         f'<p class="status status-{status.status.value}"><b>{year}:</b> {escape(status.describe())}</p>'
         f"<b>US presence</b><ul>{periods or '<li>none recorded</li>'}</ul>"
         + (f"<b>Handovers</b><ul>{handovers}</ul>" if handovers else "")
-        + f"<b>Sources</b>{source_links(cited, sources)}</div>"
+        + f"<b>Sources</b>{source_links(cited, sources, limit=POPUP_SOURCES)}</div>"
     )
 
 

@@ -34,8 +34,8 @@ class Context:
     as_of: dates.dt.date | None
     first_year: int | None
     boundaries: Boundaries | None
-    source_ids: frozenset[str]
-    sites: dict[str, Site]
+    source_ids: frozenset[str] | None  # None: sources.csv could not be read, so references are not checked
+    sites: dict[str, Site] | None  # None: sites.geojson could not be read
 
 
 def duplicate_ids(ids: Iterable[str], file: str) -> list[Problem]:
@@ -45,6 +45,8 @@ def duplicate_ids(ids: Iterable[str], file: str) -> list[Problem]:
 
 
 def _unknown_sources(ids: Sequence[str], ctx: Context, file: str, record: str, field: str) -> list[Problem]:
+    if ctx.source_ids is None:
+        return []
     return [
         Problem(file, record, f"{field}[{i}]", f"{ident!r} is not in {SOURCES_FILE}")
         for i, ident in enumerate(ids)
@@ -61,7 +63,8 @@ def _in_span(value: str, ctx: Context, file: str, record: str, field: str) -> li
     return problems
 
 
-def _place(lon: float, lat: float, ctx: Context, file: str, record: str) -> list[Problem]:
+def _place(lon: float, lat: float, ctx: Context, file: str, record: str, inside: bool | None = None) -> list[Problem]:
+    """Problems with a point: swapped, not a coordinate, outside Iraq. `inside` may be given, precomputed."""
     field = "geometry.coordinates"
     if looks_swapped(lon, lat):
         return [
@@ -75,7 +78,9 @@ def _place(lon: float, lat: float, ctx: Context, file: str, record: str) -> list
         ]
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return [Problem(file, record, field, f"[{lon}, {lat}] is not a longitude and latitude")]
-    if ctx.boundaries and not ctx.boundaries.contains(lon, lat):
+    if inside is None and ctx.boundaries:
+        inside = ctx.boundaries.contains(lon, lat)
+    if inside is False:
         return [Problem(file, record, field, f"[{lon}, {lat}] is outside Iraq")]
     return []
 
@@ -191,6 +196,11 @@ def _check_periods(site: Site, ctx: Context) -> list[Problem]:
 def check_events(events: Sequence[Event], ctx: Context, file: str = EVENTS_FILE) -> list[Problem]:
     """Unique ids, precision agreeing with the date, known sites, places in Iraq near their site."""
     problems = duplicate_ids((e.id for e in events), file)
+    placed = [e for e in events if e.lon is not None and e.lat is not None]
+    inside: dict[str, bool] = {}
+    if ctx.boundaries:
+        flags = ctx.boundaries.contains_many([e.lon for e in placed], [e.lat for e in placed])
+        inside = {e.id: flag for e, flag in zip(placed, flags, strict=True)}
     for event in events:
         label = event.id
         problems += _in_span(event.date, ctx, file, label, "date")
@@ -206,8 +216,8 @@ def check_events(events: Sequence[Event], ctx: Context, file: str = EVENTS_FILE)
             )
         problems += _unknown_sources(event.source_ids, ctx, file, label, "source_ids")
         problems += _unknown_sources(event.location_source_ids, ctx, file, label, "location_source_ids")
-        site = ctx.sites.get(event.site_id) if event.site_id else None
-        if event.site_id and site is None:
+        site = ctx.sites.get(event.site_id) if event.site_id and ctx.sites is not None else None
+        if event.site_id and site is None and ctx.sites is not None:
             problems.append(Problem(file, label, "site_id", f"{event.site_id!r} is not in {SITES_FILE}"))
         if event.lon is None or event.lat is None:
             if event.location_precision != "country":
@@ -220,7 +230,7 @@ def check_events(events: Sequence[Event], ctx: Context, file: str = EVENTS_FILE)
                     )
                 )
             continue
-        place = _place(event.lon, event.lat, ctx, file, label)
+        place = _place(event.lon, event.lat, ctx, file, label, inside.get(event.id))
         problems += place
         if site and not place:
             km = haversine_km(event.lon, event.lat, site.lon, site.lat)

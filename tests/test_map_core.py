@@ -9,7 +9,8 @@ from streamlit_folium import _get_feature_group_string
 
 from presence.dataset import Dataset
 from presence.details import md, sources_markdown
-from presence.layers import base_map, fan_offsets, standalone_html, year_layers
+from presence.layers import base_map, standalone_html, year_layers
+from presence.markers import fan_offsets
 from presence.models import Source
 from presence.popups import source_links
 from presence.view import View, clicked, params_for, view_from_params
@@ -129,3 +130,28 @@ def test_markdown_escapes_links_directives_and_latex():
     assert "\\$x\\$" in text and "\\:red\\[y\\]" in text
     assert "(https://example.org/a_%28b%29)" in text
     assert md("*bold* _it_ `code`") == "\\*bold\\* \\_it\\_ \\`code\\`"
+
+
+def synthetic_events(n: int, dataset: Dataset) -> list:
+    template = next(e for e in dataset.events if e.site_id == "al-asad")
+    return [template.model_copy(update={"id": f"e-{i}", "title": f"<b>event {i}</b>"}) for i in range(n)]
+
+
+@pytest.mark.parametrize(("count", "mode"), [(10, "GeoJson"), (2_000, "FastMarkerCluster"), (25_000, "cells")])
+def test_events_layer_mode_follows_the_number_of_events(dataset: Dataset, count, mode):
+    from presence.event_layer import events_layer
+
+    group = events_layer(synthetic_events(count, dataset), dataset.sites_by_id, dataset.sources_by_id)
+    child = next(iter(group._children.values()))
+    html = _render(group, dataset)
+    if mode == "cells":
+        assert type(child).__name__ == "GeoJson" and '"layer": "cell"' in html and f"{count:,} events" in html
+    else:
+        assert type(child).__name__ == mode
+    assert "<b>event" not in html  # titles are escaped in every mode
+    assert "cdnjs" not in html and "cdn.jsdelivr" not in html
+
+
+def _render(group, dataset: Dataset) -> str:
+    fmap = base_map(dataset.boundaries, "none")
+    return _get_feature_group_string(group, fmap, 0)
