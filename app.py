@@ -16,14 +16,15 @@ from presence.details import (
 )
 from presence.layers import BASEMAPS, base_map, standalone_html, year_layers
 from presence.view import View, clicked, params_for
-from presence.years import format_troops, year_figures
-from shell import dataset_or_stop, enter, navigation, year_slider
+from presence.years import events_in, format_troops, year_figures
+from shell import dataset_or_stop, enter, navigation, own_events, year_slider
 
 st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
 
 dataset = dataset_or_stop()
 navigation()
 view, arrived = enter("map", dataset)
+own = own_events(dataset)
 if arrived or "basemap" not in st.session_state:
     st.session_state.basemap = view.basemap
     st.session_state.through = view.through
@@ -64,7 +65,8 @@ view = View(
     year=year, site=view.site, event=view.event, basemap=st.session_state.basemap, through=st.session_state.through
 )
 
-figures = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
+own_of_year = events_in(own, year)
+figures = year_figures(dataset.sites, [*dataset.events_of(year), *own_of_year], dataset.troop_levels, year)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
     "US troops in Iraq (approx.)",
@@ -87,6 +89,8 @@ c3.metric(
     delta_color="off",
     delta=f"{figures.sites_kurdistan_at_end} {year_end}",
 )
+if own_of_year:
+    st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
 c4.metric(
     "Attacks on US forces recorded",
     figures.attacks,
@@ -103,7 +107,7 @@ with map_col:
         key="map",
         height=620,
         use_container_width=True,
-        feature_group_to_add=year_layers(dataset, year, through=view.through),
+        feature_group_to_add=year_layers(dataset, year, through=view.through, own_events=own),
         returned_objects=["last_active_drawing"],
     )
     # A click is new only when it differs from the last one handled; the component repeats its last value.
@@ -144,8 +148,7 @@ with detail_col:
                 st.info(site.notes, icon="⚖️")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
-    elif view.event:
-        event = next(e for e in dataset.events if e.id == view.event)
+    elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
             st.markdown(event_markdown(dataset, event))
             if event.notes:
@@ -160,7 +163,7 @@ st.query_params.from_dict(params_for(view))
 
 st.download_button(
     "Download this map as HTML",
-    data=lambda: standalone_html(dataset, year, view.basemap, through=view.through),
+    data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
     file_name=f"us-presence-iraq-{year}.html",
     mime="text/html",
     on_click="ignore",

@@ -11,6 +11,8 @@ import streamlit as st
 
 from presence import DataError, Dataset, load_dataset
 from presence.dataset import data_dir
+from presence.models import Event
+from presence.upload import Upload, parse_upload
 from presence.view import View, view_from_params
 
 
@@ -77,3 +79,55 @@ def navigation() -> None:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
+
+
+def own_events(dataset: Dataset) -> tuple[Event, ...]:
+    """The sidebar's 'Your events': upload a file, see what was wrong with it, load the good rows, remove them.
+
+    Everything stays in this browser session's state: nothing is written to disk or shared between sessions.
+    """
+    state = st.session_state
+    with st.sidebar:
+        st.subheader("Your events")
+        file = st.file_uploader(
+            "GeoJSON or CSV (this dataset's columns or ACLED's), up to 50 MB",
+            type=["geojson", "json", "csv"],
+            key=f"upload_{state.get('upload_round', 0)}",
+        )
+        if file is not None and state.get("upload_id") != file.file_id:
+            state.upload_id = file.file_id
+            state.upload = parse_upload(file.name, file.getvalue(), dataset)
+            state.own_events = state.upload.events if state.upload.ok else ()
+        result: Upload | None = state.get("upload")
+        if result is not None:
+            _report(result)
+        if state.get("own_events"):
+            st.caption(
+                f"{len(state.own_events):,} of your events are on the map, in the figures and in Events. "
+                "They stay in this browser tab only."
+            )
+            if st.button("Remove your events"):
+                for key in ("own_events", "upload", "upload_id"):
+                    state.pop(key, None)
+                state.upload_round = state.get("upload_round", 0) + 1  # a fresh, empty uploader
+                st.rerun()
+    return state.get("own_events", ())
+
+
+def _report(result: Upload) -> None:
+    if result.duplicates:
+        st.caption(f"{len(result.duplicates):,} rows are already in the shipped data, unchanged; not added twice.")
+    if result.ok:
+        return
+    if not result.events and not result.left_out:
+        st.error("\n".join(str(p) for p in result.problems))
+        return
+    st.warning(
+        f"{len(result.left_out):,} row(s) of {result.name} have problems and are left out; "
+        f"{len(result.events):,} are good."
+    )
+    st.code("\n".join(str(p) for p in result.problems[:100]), language=None)
+    wanted = result.events and not st.session_state.get("own_events")
+    if wanted and st.button(f"Load the {len(result.events):,} good rows"):
+        st.session_state.own_events = result.events
+        st.rerun()

@@ -8,12 +8,14 @@ from presence.charts import events_per_year_chart
 from presence.details import event_markdown, events_table, md, sources_markdown
 from presence.explorer import ACLED_MAPPING, EventFilter, acled_csv, events_csv, events_geojson, filter_events
 from presence.style import CATEGORIES
-from shell import dataset_or_stop, enter, navigation
+from shell import dataset_or_stop, enter, navigation, own_events
 
 st.set_page_config(page_title="Events · US military presence in Iraq", page_icon="📋", layout="wide")
 dataset = dataset_or_stop()
 navigation()
 view, _ = enter("events", dataset)
+own = own_events(dataset)
+everything = [*dataset.events, *own]
 first, last = dataset.years.start, dataset.years.stop - 1
 
 st.title("Events")
@@ -36,10 +38,11 @@ with st.container(key="filters"):
     actor = c5.text_input("Actor or attribution", key="event_actor", max_chars=100)
 
 wanted = EventFilter(years[0], years[1], frozenset(categories), frozenset(sites), actor, text)
-chosen = filter_events(dataset.events, wanted)
-st.markdown(f"**{len(chosen)} of {len(dataset.events)} events**")
+chosen = filter_events(everything, wanted)
+yours = f" (including {len(own):,} of yours)" if own else ""
+st.markdown(f"**{len(chosen)} of {len(everything)} events**{yours}")
 
-table = events_table(chosen)
+table = events_table(chosen, frozenset(e.id for e in own))
 picked = st.dataframe(
     table.drop(columns="id"),
     hide_index=True,
@@ -56,7 +59,10 @@ if rows:
         if event.notes:
             st.info(event.notes, icon="⚖️")
         st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
-        params = {"year": event.date[:4], **({"site": event.site_id} if event.site_id else {"event": event.id})}
+        # A reader's own events are not in links (they live in this tab only): link their year and site.
+        mine = event.id not in dataset.events_by_id
+        params = {"year": event.date[:4], **({"site": event.site_id} if event.site_id else {} if mine else
+                                              {"event": event.id})}
         st.page_link("app.py", label="Open on the map", icon="🗺️", query_params=params)
 else:
     st.caption("Select a row to read the event and open it on the map.")

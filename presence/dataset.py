@@ -60,6 +60,10 @@ class Dataset:
         return {s.id: s for s in self.sources}
 
     @cached_property
+    def events_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @cached_property
     def events_by_year(self) -> dict[int, tuple[Event, ...]]:
         """Events grouped by year, so a year's events cost a lookup, not a scan of every event."""
         grouped: dict[int, list[Event]] = {}

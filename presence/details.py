@@ -47,6 +47,7 @@ def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -
     for number, ident in enumerate(dict.fromkeys(source_ids), start=1):
         source = sources.get(ident)
         if source is None:
+            lines.append(f"{number}. cited as {md(ident)} (not one of this dataset's sources)")
             continue
         published = "date unknown" if source.published == "unknown" else dates.human(source.published)
         note = f" ({md(source.note)})" if source.note else ""
@@ -103,10 +104,11 @@ def presence_table(site: Site) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["From", "To", "What", "Note"])
 
 
-def events_table(events: Sequence[Event]) -> pd.DataFrame:
-    """Events as rows a reader scans: date, category, title, casualties, attribution."""
+def events_table(events: Sequence[Event], own_ids: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Events as rows a reader scans: date, category, title, casualties, attribution, whose data."""
     rows = [
         {
+            "Data": "yours" if e.id in own_ids else "shipped",
             "Date": e.date,
             "Category": CATEGORIES[e.category][0],
             "Title": e.title,
@@ -117,13 +119,13 @@ def events_table(events: Sequence[Event]) -> pd.DataFrame:
         }
         for e in events
     ]
-    frame = pd.DataFrame(rows, columns=["Date", "Category", "Title", "US killed", "US injured", "By", "id"])
+    frame = pd.DataFrame(rows, columns=["Data", "Date", "Category", "Title", "US killed", "US injured", "By", "id"])
     return frame.astype({"US killed": "Int64", "US injured": "Int64"})
 
 
 def site_events(dataset: Dataset, site: Site) -> pd.DataFrame:
     """Every event at a site."""
-    return events_table(events_at(dataset.events, site.id))
+    return events_table(events_at(dataset.events, site.id)).drop(columns="Data")
 
 
 def event_markdown(dataset: Dataset, event: Event) -> str:

@@ -22,6 +22,7 @@ from presence.models import Event, Site, Source
 from presence.style import CATEGORIES, category_glyph
 
 EVENT_ICON = 18
+OWN_NOTE = '<div class="own-note">Your data, not verified by this project</div>'
 FULL_LIMIT = 250
 CLUSTER_LIMIT = 20_000
 CELL_DEGREES = 0.25
@@ -52,9 +53,10 @@ def category_css() -> str:
 def _look(feature: dict) -> dict:
     props = feature["properties"]
     half = EVENT_ICON / 2
+    own = " own-event" if props.get("own") else ""
     return {
         "html": category_glyph(props["category"], EVENT_ICON).svg,
-        "className": f"event-marker category-{props['category']}",
+        "className": f"event-marker category-{props['category']}{own}",
         "iconSize": [EVENT_ICON, EVENT_ICON],
         "iconAnchor": props.get("anchor", [half, half]),
     }
@@ -66,7 +68,7 @@ def short_popup(event: Event) -> str:
     return f"<b>{when}</b> · {escape(CATEGORIES[event.category][0])}<br>{escape(event.title)}"
 
 
-def _full(placed: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[str, Source]) -> list[dict]:
+def _full(placed: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[str, Source], own: bool) -> list[dict]:
     half = EVENT_ICON / 2
     features = []
     for event, (dx, dy) in zip(placed, fan_offsets([(e.lon, e.lat) for e in placed]), strict=True):
@@ -80,8 +82,10 @@ def _full(placed: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[s
                     "layer": "event",
                     "category": event.category,
                     "anchor": [round(half - dx, 1), round(half - dy, 1)],
-                    "popup": popups.event_popup(event, sources, site.name if site else None),
-                    "tooltip": popups.event_tooltip(event),
+                    "popup": (OWN_NOTE if own else "")
+                    + popups.event_popup(event, sources, site.name if site else None),
+                    "tooltip": ("Your data: " if own else "") + popups.event_tooltip(event),
+                    "own": own,
                 },
             )
         )
@@ -115,17 +119,28 @@ def _cells(placed: Sequence[Event]) -> list[dict]:
 
 
 def events_layer(
-    events: Sequence[Event], sites: Mapping[str, Site], sources: Mapping[str, Source], name: str = "Events"
+    events: Sequence[Event],
+    sites: Mapping[str, Site],
+    sources: Mapping[str, Source],
+    name: str = "Events",
+    own: bool = False,
 ) -> folium.FeatureGroup:
-    """The given events, drawn in the mode their number calls for (see the module's docstring)."""
+    """The given events, drawn in the mode their number calls for (see the module's docstring).
+
+    `own` marks a reader's uploaded events: dashed outlines, and popups that say the data is theirs.
+    """
     placed = [e for e in events if e.lon is not None and e.lat is not None]
     group = folium.FeatureGroup(name=name)
     if not placed:
         return group
     if len(placed) <= FULL_LIMIT:
-        marker_layer(_full(placed, sites, sources), name, _look).add_to(group)
+        marker_layer(_full(placed, sites, sources, own), name, _look).add_to(group)
     elif len(placed) <= CLUSTER_LIMIT:
-        rows = [[e.lat, e.lon, e.id, e.category, CATEGORIES[e.category][2], short_popup(e)] for e in placed]
+        kind = " own-event" if own else ""
+        prefix = OWN_NOTE if own else ""
+        rows = [
+            [e.lat, e.lon, e.id, e.category + kind, CATEGORIES[e.category][2], prefix + short_popup(e)] for e in placed
+        ]
         cluster = FastMarkerCluster(rows, callback=_CLUSTER_MARKER, name=name, maxClusterRadius=45)
         cluster.default_js, cluster.default_css = [], []  # served with the base map (assets.CLUSTER_*)
         cluster.add_to(group)

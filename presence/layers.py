@@ -189,20 +189,24 @@ def sites_layer(sites: Sequence[Site], year: int, sources: Mapping[str, Source])
 
 
 def year_layers(
-    dataset: Dataset, year: int, *, through: bool = False, extra_events: Sequence[Event] = ()
+    dataset: Dataset, year: int, *, through: bool = False, own_events: Sequence[Event] = ()
 ) -> list[folium.FeatureGroup]:
-    """Everything that changes with the year: sites by status (with the badge) and the year's events."""
-    chosen = dataset.events_of(year, through=through) + events_in(extra_events, year, through=through)
-    return [
-        events_layer(chosen, dataset.sites_by_id, dataset.sources_by_id),
-        sites_layer(dataset.sites, year, dataset.sources_by_id),
-    ]
+    """Everything that changes with the year: the year's events, the reader's own events (a layer of their
+    own, marked as theirs), and the sites by status with the year badge."""
+    layers = [events_layer(dataset.events_of(year, through=through), dataset.sites_by_id, dataset.sources_by_id)]
+    if own_events:
+        mine = events_in(own_events, year, through=through)
+        layers.append(events_layer(mine, dataset.sites_by_id, {}, name="Your events", own=True))
+    layers.append(sites_layer(dataset.sites, year, dataset.sources_by_id))
+    return layers
 
 
-def standalone_html(dataset: Dataset, year: int, basemap: str = "osm", *, through: bool = False) -> str:
+def standalone_html(
+    dataset: Dataset, year: int, basemap: str = "osm", *, through: bool = False, own_events: Sequence[Event] = ()
+) -> str:
     """The current view as one self-contained HTML file: Leaflet and styles inlined, data embedded."""
     fmap = base_map(dataset.boundaries, basemap, legend_open=True)
-    for group in year_layers(dataset, year, through=through):
+    for group in year_layers(dataset, year, through=through, own_events=own_events):
         group.add_to(fmap)
     title = f"{dataset.metadata.title}: {year}"
     fmap.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))

@@ -55,7 +55,7 @@ def view_from_params(params: Mapping[str, str], dataset: Dataset) -> tuple[View,
             notes.append(f"site {site[:40]!r} is not in the data")
     event = params.get("event")
     if event is not None:
-        if any(e.id == event for e in dataset.events):
+        if event in dataset.events_by_id:
             view = view.selecting("event", event)
         else:
             notes.append(f"event {event[:40]!r} is not in the data")

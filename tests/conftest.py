@@ -56,3 +56,15 @@ def edit_rows(folder: Path, name: str, change: Callable[[list[dict]], list[dict]
 
 # The browser tests drive the real app; the harness lives with the scripts that use it too.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's) for every browser test."""
+    from harness import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

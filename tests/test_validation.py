@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import edit_features, edit_rows, feature
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from presence.dataset import BUNDLED_DATA, check_folder
 
@@ -318,3 +322,43 @@ def test_cli_refuses_a_folder_that_does_not_exist(tmp_path: Path):
     done = run_cli(str(tmp_path / "nowhere"))
     assert done.returncode == 2
     assert "is not a folder" in done.stderr
+
+
+site_keys = st.sampled_from(
+    [
+        "name",
+        "region",
+        "governorate",
+        "presence",
+        "handovers",
+        "source_ids",
+        "kind",
+        "aliases",
+        "location_precision",
+        "name_ar",
+        "id",
+        "summary",
+        "extra",
+    ]
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(changes=st.dictionaries(site_keys, json_values, max_size=4), geometry=json_values)
+def test_the_validator_reports_any_site_record_without_raising(changes, geometry):
+    def mutate(features):
+        target = feature(features, "al-asad")
+        target["properties"].update(changes)
+        target["geometry"] = geometry
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        shutil.copytree(BUNDLED_DATA, folder)
+        edit_features(folder, "sites.geojson", mutate)
+        dataset, problems = check_folder(folder)
+    assert (dataset is None) == bool(problems)

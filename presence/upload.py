@@ -1,0 +1,161 @@
+"""A reader's own events: parsing an uploaded file with the same rules as data/, keeping the good rows.
+
+Accepted: a GeoJSON FeatureCollection of events (this dataset's shape, e.g. the events page's export), a CSV
+with this dataset's event columns (the CSV export), or a CSV with ACLED's columns. Uploaded events may cite
+their own sources (ids not in sources.csv), but every row must cite at least one. Nothing here touches disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from presence.dataset import Dataset
+from presence.explorer import ACLED_COLUMNS, EVENT_FIELDS
+from presence.models import Event
+from presence.problems import Problem
+from presence.reading import MAX_FILE_BYTES, features_from_text, rows_from_csv, to_records
+from presence.style import CATEGORIES
+from presence.validation import Context, check_events
+
+OWN_CSV_COLUMNS = [*EVENT_FIELDS, "longitude", "latitude"]
+_LIST_FIELDS = ("source_ids", "location_source_ids")
+_INT_FIELDS = ("us_killed", "us_injured")
+_LABEL_TO_CATEGORY = {label: category for category, (label, _, _) in CATEGORIES.items()}
+_ACLED_TYPES = {
+    "Battles": "attack",
+    "Explosions/Remote violence": "attack",
+    "Violence against civilians": "attack",
+    "Protests": "political",
+    "Riots": "political",
+    "Strategic developments": "political",
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What an uploaded file yielded: the good events, and the problems of the rows left out."""
+
+    name: str
+    kind: str  # geojson, csv, acled, or "" when the file could not be read at all
+    events: tuple[Event, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    left_out: tuple[str, ...] = ()  # labels of rows not loaded
+    duplicates: tuple[str, ...] = field(default=())  # ids identical to a shipped event, not added again
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def _own_csv_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A row of the events CSV export back into event fields (lists split on ';', counts as numbers)."""
+    out = {k: v for k, v in values.items() if k not in ("longitude", "latitude")}
+    for key in _LIST_FIELDS:
+        cell = out.get(key)
+        out[key] = [p.strip() for p in cell.split(";") if p.strip()] if isinstance(cell, str) else []
+    for key in _INT_FIELDS:
+        cell = out.get(key)
+        out[key] = int(cell) if isinstance(cell, str) and cell.strip().isdigit() else cell
+    out["lon"] = _number(values.get("longitude"))
+    out["lat"] = _number(values.get("latitude"))
+    return out
+
+
+def _number(cell: Any) -> Any:
+    if cell is None:
+        return None
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return cell  # left as text: the model reports it with the value
+
+
+def _acled_row(values: dict[str, Any]) -> dict[str, Any]:
+    """An ACLED row as an event; ACLED's fatalities are all deaths, so they go to other_casualties."""
+    precision = "day" if str(values.get("time_precision") or "") == "1" else "month"
+    raw_date = values.get("event_date") or ""
+    sub = values.get("sub_event_type") or ""
+    category = _LABEL_TO_CATEGORY.get(sub) or _ACLED_TYPES.get(values.get("event_type") or "", "political")
+    sources = [_slug(s) for s in (values.get("source") or "").split(";") if _slug(s)]
+    fatalities = values.get("fatalities")
+    place = values.get("location") or values.get("admin1") or "Iraq"
+    return {
+        # Prefixed: an ACLED row is never the same record as a shipped event, even one exported from here.
+        "id": "acled-" + _slug(values.get("event_id_cnty") or ""),
+        "date": raw_date if precision == "day" else raw_date[:7],
+        "date_precision": precision,
+        "site_id": None,
+        "category": category,
+        "title": f"{sub or values.get('event_type') or 'Event'} in {place}",
+        "summary": values.get("notes") or "No notes in the source file.",
+        "actor": values.get("actor1"),
+        "actor_attributed_by": None,
+        "us_killed": None,
+        "us_injured": None,
+        "other_casualties": f"{fatalities} fatalities (ACLED count, all parties)" if fatalities else None,
+        "location_precision": "city" if values.get("latitude") else "country",
+        "location_source_ids": [],
+        "notes": values.get("tags"),
+        "source_ids": sources,
+        "lon": _number(values.get("longitude")),
+        "lat": _number(values.get("latitude")),
+    }
+
+
+def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Problem]]:
+    """(kind, raw rows, file-level problems) for an uploaded file."""
+    if len(data) > MAX_FILE_BYTES:
+        return "", [], [Problem(name, "", "", f"is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return "", [], [Problem(name, "", "", f"is not UTF-8 text (byte {err.start}: {err.reason})")]
+    stripped = text.lstrip()
+    if name.lower().endswith((".geojson", ".json")) or stripped.startswith("{"):
+        raw, problems = features_from_text(text, name, geometry_required=False)
+        return "geojson", raw, problems
+    if not name.lower().endswith(".csv"):
+        return "", [], [Problem(name, "", "", "is neither GeoJSON (.geojson, .json) nor CSV (.csv)")]
+    header = next(csv.reader(io.StringIO(stripped)), [])
+    if "event_id_cnty" in header:
+        raw, problems = rows_from_csv(text, name, ACLED_COLUMNS, label_column="event_id_cnty")
+        return "acled", [(label, _acled_row(v)) for label, v in raw], problems
+    raw, problems = rows_from_csv(text, name, OWN_CSV_COLUMNS, label_column="id")
+    return "csv", [(label, _own_csv_row(v)) for label, v in raw], problems
+
+
+def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
+    """Read, type-check and validate an uploaded file against the dataset; never raises for bad content."""
+    name = (name or "upload").replace("\n", " ")[:120]
+    kind, raw, problems = _read(name, data)
+    if problems and not raw:
+        return Upload(name, kind, problems=tuple(problems))
+    events, bad = to_records(Event, raw, name)
+    unreadable = {p.record for p in bad}
+    ctx = Context(
+        as_of=dataset.metadata.as_of,
+        first_year=dataset.metadata.first_year,
+        boundaries=dataset.boundaries,
+        source_ids=None,
+        sites=dataset.sites_by_id,
+    )
+    checked = check_events(events, ctx, file=name)
+    shipped = {e.id: e for e in dataset.events}
+    checked += [
+        Problem(name, e.id, "id", f"{e.id!r} is already a different event in the shipped data")
+        for e in events
+        if e.id in shipped and shipped[e.id] != e
+    ]
+    rejected = {p.record for p in checked}
+    duplicates = tuple(e.id for e in events if shipped.get(e.id) == e)
+    good = tuple(e for e in events if e.id not in rejected and e.id not in duplicates)
+    left_out = [label for label, _ in raw if label in unreadable] + [e.id for e in events if e.id in rejected]
+    return Upload(name, kind, good, tuple(problems + bad + checked), tuple(dict.fromkeys(left_out)), duplicates)

@@ -1,0 +1,148 @@
+"""Hostile data, bad data and two readers at once, in the real app (headless Chromium, network closed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from browsing import Session
+from conftest import edit_features, edit_rows, feature
+from harness import MAP_FRAME, serve
+from playwright.sync_api import expect
+
+from presence.dataset import BUNDLED_DATA, check_folder
+
+pytestmark = pytest.mark.browser
+
+# Each payload would set window.__pwned if any of it ran as script or markup.
+PAYLOADS = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    '"><svg onload="window.__pwned = 3">',
+    "[click me](javascript:window.__pwned=4)",
+    "' onmouseover='window.__pwned = 5' x='",
+]
+HOSTILE = " | ".join(PAYLOADS)
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(BUNDLED_DATA, folder)
+
+    def sites(features):
+        props = feature(features, "al-asad")["properties"]
+        props.update(
+            name="Al-Asad " + PAYLOADS[0], summary=HOSTILE, notes=HOSTILE, name_ar=PAYLOADS[1], aliases=PAYLOADS[2:]
+        )
+        props["presence"][0]["note"] = HOSTILE
+
+    def events(features):
+        for f in features:
+            if f["properties"]["site_id"] == "al-asad" and f["properties"]["date"].startswith("2020"):
+                f["properties"].update(title="Attack " + PAYLOADS[1], summary=HOSTILE, actor=PAYLOADS[4])
+
+    def sources(rows):
+        for row in rows:
+            row["title"] = row["title"] + " " + PAYLOADS[0]
+            row["publisher"] = PAYLOADS[3]
+
+    edit_features(folder, "sites.geojson", sites)
+    edit_features(folder, "events.geojson", events)
+    edit_rows(folder, "sources.csv", sources)
+    assert check_folder(folder)[1] == []  # hostile, yet valid: it must be shown, as text
+    with serve(data_dir=folder) as (base, _):
+        yield base
+
+
+def pwned(session: Session) -> list:
+    frames = [session.page.main_frame, *session.page.main_frame.child_frames]
+    return [f.evaluate("() => window.__pwned === undefined ? null : window.__pwned") for f in frames]
+
+
+def test_hostile_strings_are_shown_as_text_and_never_run(browser, hostile_app):
+    session = Session(browser, hostile_app).open("?year=2020&site=al-asad&basemap=none")
+    session.click_in_map(".site-al-asad")
+    popup = session.map.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(PAYLOADS[0])
+    session.map.locator(".site-al-asad").hover()
+    details = session.page.locator(".st-key-details")
+    expect(details).to_contain_text("<script>window.__pwned = 1</script>", timeout=15_000)
+    expect(details).to_contain_text("[click me](javascript:window.__pwned=4)")
+    session.map.locator(".leaflet-popup-close-button").click()
+    session.click_in_map(".event-marker.category-attack >> nth=0")
+    expect(session.map.locator(".leaflet-popup-content")).to_contain_text('<img src=x onerror="window.__pwned = 2">')
+    session.page.get_by_text("[click me](javascript", exact=False).first.hover()
+    session.page.wait_for_timeout(500)
+    assert pwned(session) == [None] * len(pwned(session))
+    assert session.page.locator('a[href^="javascript"]').count() == 0
+    assert session.map.locator('a[href^="javascript"]').count() == 0
+    session.context.close()
+
+
+def own_file(tmp_path: Path) -> Path:
+    props = {
+        "id": "mine-1",
+        "date": "2020-05-01",
+        "date_precision": "day",
+        "category": "attack",
+        "title": "My private event " + PAYLOADS[0],
+        "summary": "Only I should see this.",
+        "location_precision": "city",
+        "source_ids": ["my-notes"],
+    }
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.0, 33.0]}, "properties": props}
+        ],
+    }
+    path = tmp_path / "mine.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with serve() as (base, _):
+        yield base
+
+
+def test_one_readers_upload_never_reaches_another(browser, app_url, tmp_path):
+    alice = Session(browser, app_url).open("?year=2020&basemap=none")
+    bob = Session(browser, app_url).open("?year=2020&basemap=none")
+    alice.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(own_file(tmp_path))
+    expect(alice.page.get_by_text("1 of your events are on the map")).to_be_visible(timeout=20_000)
+    expect(alice.map.locator(".own-event")).to_have_count(1, timeout=20_000)
+    alice.click_in_map(".own-event")
+    expect(alice.map.locator(".leaflet-popup-content")).to_contain_text("Your data, not verified")
+    assert pwned(alice) == [None] * len(pwned(alice))
+    bob.page.reload()
+    bob.page.wait_for_selector(MAP_FRAME, state="attached")
+    bob.map.locator(".year-badge").wait_for()
+    bob.wait_idle()
+    assert bob.map.locator(".own-event").count() == 0
+    assert bob.page.get_by_text("your events are on the map").count() == 0
+    assert "My private event" not in bob.page.content()
+    alice.page.get_by_role("button", name="Remove your events").click()
+    expect(alice.map.locator(".own-event")).to_have_count(0, timeout=20_000)
+    assert alice.unexpected_errors() == [] and bob.unexpected_errors() == []
+    alice.context.close()
+    bob.context.close()
+
+
+def test_a_broken_data_folder_shows_the_error_not_a_traceback(browser, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA, folder)
+    (folder / "sites.geojson").write_text("{not json", encoding="utf-8")
+    edit_features(folder, "events.geojson", lambda fs: fs[0]["properties"].update(date="2020-13-01"))
+    with serve(data_dir=folder) as (base, _):
+        session = Session(browser, base)
+        session.page.goto(base + "/")
+        expect(session.page.get_by_text("could not be loaded")).to_be_visible(timeout=30_000)
+        expect(session.page.get_by_text("sites.geojson: is not valid JSON")).to_be_visible()
+        expect(session.page.get_by_text("has no month 13")).to_be_visible()
+        assert "Traceback" not in session.page.content()
+        session.context.close()
