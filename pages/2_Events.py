@@ -61,8 +61,10 @@ if rows:
         st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
         # A reader's own events are not in links (they live in this tab only): link their year and site.
         mine = event.id not in dataset.events_by_id
-        params = {"year": event.date[:4], **({"site": event.site_id} if event.site_id else {} if mine else
-                                              {"event": event.id})}
+        params = {
+            "year": event.date[:4],
+            **({"site": event.site_id} if event.site_id else {} if mine else {"event": event.id}),
+        }
         st.page_link("app.py", label="Open on the map", icon="🗺️", query_params=params)
 else:
     st.caption("Select a row to read the event and open it on the map.")

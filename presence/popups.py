@@ -34,7 +34,7 @@ def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit
 
 
 # Popups travel to the browser on every year change; the details panel lists every source.
-POPUP_SOURCES = 6
+POPUP_SOURCES = 4
 
 
 def _period(start: str, end: str | None) -> str:

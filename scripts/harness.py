@@ -51,7 +51,7 @@ def serve(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run` on a free port and yield (base URL, process) once it answers its health check."""
     port = port or free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "MALLOC_ARENA_MAX": "2"}  # as `make run` starts the app
     if data_dir is not None:
         env["PRESENCE_DATA_DIR"] = str(data_dir)
     command = [
