@@ -1,7 +1,7 @@
 """Benchmarks in a real browser: slider to map, cold start, and scale up to 100,000 events.
 
     python scripts/bench.py                       # full run (make bench)
-    python scripts/bench.py --sizes 200 --presses 4 --cold-runs 1 --out /tmp/b   # smoke run
+    python scripts/bench.py --sizes 200 --presses 4 --cold-runs 1 --out smoke-results   # smoke run
 
 Writes results.json and results.md to --out. Times are wall-clock on this machine; each figure reports
 median, p95, min and max over its repetitions.

@@ -4,7 +4,7 @@ The real sites, boundaries, sources and troop levels are kept; events.geojson is
 events with plausible dates (2003 to the as-of date), categories and points inside Iraq (half at the real
 sites). Every event cites a real source id so the folder passes validation; titles say they are synthetic.
 
-    python scripts/synthetic.py 100000 /tmp/synthetic-100k
+    python scripts/synthetic.py 100000 synthetic-100k
 """
 
 from __future__ import annotations
