@@ -55,11 +55,19 @@ st.caption(
 slider_col, play_col = st.columns([12, 1], vertical_alignment="bottom")
 with slider_col:
     year = year_slider(dataset, on_change=stop_playing)
+
+
+def toggle_play() -> None:
+    # A callback runs before the next run draws the slider, so it may set the slider's year.
+    st.session_state.playing = not st.session_state.get("playing", False)
+    if st.session_state.playing and st.session_state.year == last_year:
+        st.session_state.year = first_year
+
+
 playing = st.session_state.get("playing", False)
-if play_col.button("⏸ Pause" if playing else "▶ Play", help="Step through the years", width="stretch"):
-    playing = st.session_state.playing = not playing
-    if playing and year == last_year:
-        st.session_state.year = year = first_year
+play_col.button(
+    "⏸ Pause" if playing else "▶ Play", help="Step through the years", width="stretch", on_click=toggle_play
+)
 
 view = View(
     year=year, site=view.site, event=view.event, basemap=st.session_state.basemap, through=st.session_state.through

@@ -101,3 +101,14 @@ def test_a_broken_data_folder_shows_its_problems_not_a_traceback(data_copy, monk
     assert "could not be loaded" in at.error[0].value
     assert "sites.geojson: is not valid JSON" in at.code[0].value
     assert not at.slider
+
+
+def test_play_from_the_last_year_starts_again_at_the_first(dataset: Dataset):
+    at = run_app(year=str(dataset.metadata.as_of.year))
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.slider(key="year").value == dataset.years.start
+    assert at.session_state["playing"] is True
+    assert at.button[0].label == "⏸ Pause"
+    at.slider(key="year").set_value(2010).run()  # touching the slider stops playing
+    assert at.session_state["playing"] is False
