@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from presence.details import (
     event_markdown,
+    md,
     presence_table,
     site_events,
     site_markdown,
@@ -153,14 +154,14 @@ with detail_col:
             if len(events):
                 st.dataframe(events.drop(columns="id"), hide_index=True, width="stretch")
             if site.notes:
-                st.info(site.notes, icon="⚖️")
+                st.info(md(site.notes), icon="⚖️")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
     elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
             st.markdown(event_markdown(dataset, event))
             if event.notes:
-                st.info(event.notes, icon="⚖️")
+                st.info(md(event.notes), icon="⚖️")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
     else:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from presence import DataError, Dataset, load_dataset
 from presence.dataset import data_dir
+from presence.details import md
 from presence.models import Event
 from presence.upload import Upload, parse_upload
 from presence.view import View, view_from_params
@@ -149,11 +150,13 @@ def _report(result: Upload) -> None:
         st.caption(f"{len(result.duplicates):,} rows are already in the shipped data, unchanged; not added twice.")
     if result.ok:
         return
+    # Problems quote the file's name and values, which the reader chose: shown as code, never as Markdown.
     if not result.events and not result.left_out:
-        st.error("\n".join(str(p) for p in result.problems))
+        st.error("This file could not be used:")
+        st.code("\n".join(str(p) for p in result.problems), language=None)
         return
     st.warning(
-        f"{len(result.left_out):,} row(s) of {result.name} have problems and are left out; "
+        f"{len(result.left_out):,} row(s) of {md(result.name)} have problems and are left out; "
         f"{len(result.events):,} are good."
     )
     st.code("\n".join(str(p) for p in result.problems[:100]), language=None)

@@ -57,7 +57,7 @@ if rows:
     with st.container(key="event_details", border=True):
         st.markdown(event_markdown(dataset, event))
         if event.notes:
-            st.info(event.notes, icon="⚖️")
+            st.info(md(event.notes), icon="⚖️")
         st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
         # A reader's own events are not in links (they live in this tab only): link their year and site.
         mine = event.id not in dataset.events_by_id

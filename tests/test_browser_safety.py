@@ -146,3 +146,38 @@ def test_a_broken_data_folder_shows_the_error_not_a_traceback(browser, tmp_path)
         expect(session.page.get_by_text("has no month 13")).to_be_visible()
         assert "Traceback" not in session.page.content()
         session.context.close()
+
+
+def test_bad_rows_are_listed_and_the_good_ones_can_be_loaded(browser, app_url, tmp_path):
+    good = {
+        "id": "mine-ok",
+        "date": "2020-05-01",
+        "date_precision": "day",
+        "category": "attack",
+        "title": "A good row",
+        "summary": "Fine.",
+        "location_precision": "city",
+        "source_ids": ["my-notes"],
+    }
+    bad = {**good, "id": "mine-bad", "date": "2020-02-31"}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.0, 33.0]}, "properties": p}
+            for p in (good, bad)
+        ],
+    }
+    path = tmp_path / "[x](javascript:window.__pwned=6) <img src=x onerror=window.__pwned=7>.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    session = Session(browser, app_url).open("?year=2020&basemap=none")
+    session.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    sidebar = session.page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("1 row(s) of")).to_be_visible(timeout=20_000)
+    expect(sidebar).to_contain_text("mine-bad: date '2020-02-31' is not a real day")
+    expect(sidebar).to_contain_text("[x](javascript:window.__pwned=6) <img src=x onerror=window.__pwned=7>.geojson")
+    assert sidebar.locator('a[href^="javascript"]').count() == 0 and sidebar.locator('img[src="x"]').count() == 0
+    sidebar.get_by_role("button", name="Load the 1 good rows").click()
+    expect(session.map.locator(".own-event")).to_have_count(1, timeout=20_000)
+    assert pwned(session) == [None] * len(pwned(session))
+    assert session.unexpected_errors() == []
+    session.context.close()
