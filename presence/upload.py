@@ -63,7 +63,8 @@ def _own_csv_row(values: dict[str, Any]) -> dict[str, Any]:
         out[key] = [p.strip() for p in cell.split(";") if p.strip()] if isinstance(cell, str) else []
     for key in _INT_FIELDS:
         cell = out.get(key)
-        out[key] = int(cell) if isinstance(cell, str) and cell.strip().isdigit() else cell
+        # ASCII digits only: str.isdigit() also accepts '¹', which int() refuses.
+        out[key] = int(cell) if isinstance(cell, str) and re.fullmatch(r"[0-9]{1,9}", cell.strip()) else cell
     out["lon"] = _number(values.get("longitude"))
     out["lat"] = _number(values.get("latitude"))
     return out

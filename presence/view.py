@@ -6,6 +6,7 @@ parameters and map clicks into a View and back, tolerating anything a hand-edite
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -42,7 +43,7 @@ def view_from_params(params: Mapping[str, str], dataset: Dataset) -> tuple[View,
     notes: list[str] = []
     raw_year = params.get("year")
     if raw_year is not None:
-        year = int(raw_year) if raw_year.strip().isdigit() and len(raw_year.strip()) == 4 else None
+        year = int(raw_year) if re.fullmatch(r"[0-9]{4}", raw_year.strip()) else None
         if year in dataset.years:
             view = replace(view, year=year)
         else:

@@ -27,6 +27,7 @@ from presence.view import View, clicked, params_for, view_from_params
             0,
         ),
         ({"year": "2030"}, View(year=2026), 1),
+        ({"year": "²⁰²⁰"}, View(year=2026), 1),  # digits to str.isdigit(), not to int()
         ({"year": "20x1", "site": "nowhere", "basemap": "x"}, View(year=2026), 3),
         ({"basemap": "none", "through": "1"}, View(year=2026, basemap="none", through=True), 0),
     ],
