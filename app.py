@@ -67,7 +67,11 @@ def toggle_play() -> None:
 
 playing = st.session_state.get("playing", False)
 play_col.button(
-    "⏸ Pause" if playing else "▶ Play", help="Step through the years", width="stretch", on_click=toggle_play
+    "Pause" if playing else "Play",
+    icon=":material/pause:" if playing else ":material/play_arrow:",
+    help="Step through the years",
+    width="stretch",
+    on_click=toggle_play,
 )
 
 view = View(
@@ -154,14 +158,14 @@ with detail_col:
             if len(events):
                 st.dataframe(events.drop(columns="id"), hide_index=True, width="stretch")
             if site.notes:
-                st.info(md(site.notes), icon="⚖️")
+                st.info(md(site.notes), icon=":material/balance:")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
     elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
             st.markdown(event_markdown(dataset, event))
             if event.notes:
-                st.info(md(event.notes), icon="⚖️")
+                st.info(md(event.notes), icon=":material/balance:")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
     else:

@@ -97,10 +97,10 @@ def year_slider(dataset: Dataset, on_change=None) -> int:
 
 
 PAGES = (
-    ("app.py", "Map", "🗺️"),
-    ("pages/1_Timeline.py", "Timeline", "📈"),
-    ("pages/2_Events.py", "Events", "📋"),
-    ("pages/3_Sources.py", "Sources and method", "📚"),
+    ("app.py", "Map", ":material/map:"),
+    ("pages/1_Timeline.py", "Timeline", ":material/timeline:"),
+    ("pages/2_Events.py", "Events", ":material/list:"),
+    ("pages/3_Sources.py", "Sources and method", ":material/menu_book:"),
 )
 
 

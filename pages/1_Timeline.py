@@ -40,6 +40,6 @@ for mark in marks:
             st.page_link(
                 "app.py",
                 label="Open on the map",
-                icon="🗺️",
+                icon=":material/map:",
                 query_params={"year": mark.date[:4], "event": mark.event_id},
             )

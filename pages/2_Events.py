@@ -57,7 +57,7 @@ if rows:
     with st.container(key="event_details", border=True):
         st.markdown(event_markdown(dataset, event))
         if event.notes:
-            st.info(md(event.notes), icon="⚖️")
+            st.info(md(event.notes), icon=":material/balance:")
         st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
         # A reader's own events are not in links (they live in this tab only): link their year and site.
         mine = event.id not in dataset.events_by_id
@@ -65,7 +65,7 @@ if rows:
             "year": event.date[:4],
             **({"site": event.site_id} if event.site_id else {} if mine else {"event": event.id}),
         }
-        st.page_link("app.py", label="Open on the map", icon="🗺️", query_params=params)
+        st.page_link("app.py", label="Open on the map", icon=":material/map:", query_params=params)
 else:
     st.caption("Select a row to read the event and open it on the map.")
 
