@@ -53,7 +53,7 @@ st.caption(
     "federal Iraq only: US forces stayed in the Kurdistan Region (shaded)."
 )
 
-slider_col, play_col = st.columns([12, 1], vertical_alignment="bottom")
+slider_col, play_col = st.columns([8, 1], vertical_alignment="bottom")
 with slider_col:
     year = year_slider(dataset, on_change=stop_playing)
 
