@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from presence.details import (
-    event_markdown,
     md,
     presence_table,
     site_events,
@@ -18,7 +17,7 @@ from presence.details import (
 from presence.layers import BASEMAPS, base_map, standalone_html, year_layers
 from presence.view import View, clicked, params_for
 from presence.years import events_in, format_troops, year_figures
-from shell import dataset_or_stop, enter, navigation, own_events, year_slider
+from shell import dataset_or_stop, enter, navigation, own_events, show_event, year_slider
 
 st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
 
@@ -163,11 +162,7 @@ with detail_col:
             st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
     elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
-            st.markdown(event_markdown(dataset, event))
-            if event.notes:
-                st.info(md(event.notes), icon=":material/balance:")
-            st.markdown("**Sources**")
-            st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
+            show_event(dataset, event)
     else:
         st.caption("Click a base or an event on the map to read its history and the sources behind it.")
 

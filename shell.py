@@ -16,7 +16,7 @@ import streamlit as st
 
 from presence import DataError, Dataset, load_dataset
 from presence.dataset import data_dir
-from presence.details import md
+from presence.details import event_markdown, md, sources_markdown
 from presence.models import Event
 from presence.upload import Upload, parse_upload
 from presence.view import View, view_from_params
@@ -164,3 +164,12 @@ def _report(result: Upload) -> None:
     if wanted and st.button(f"Load the {len(result.events):,} good rows"):
         st.session_state.own_events = result.events
         st.rerun()
+
+
+def show_event(dataset: Dataset, event: Event) -> None:
+    """An event's whole record: story, casualties, attribution, disputed facts, sources."""
+    st.markdown(event_markdown(dataset, event))
+    if event.notes:
+        st.info(md(event.notes), icon=":material/balance:")
+    st.markdown("**Sources**")
+    st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from presence.charts import events_per_year_chart
-from presence.details import event_markdown, events_table, md, sources_markdown
+from presence.details import events_table, md
 from presence.explorer import ACLED_MAPPING, EventFilter, acled_csv, events_csv, events_geojson, filter_events
 from presence.style import CATEGORIES
-from shell import dataset_or_stop, enter, navigation, own_events
+from shell import dataset_or_stop, enter, navigation, own_events, show_event
 
 st.set_page_config(page_title="Events · US military presence in Iraq", page_icon="📋", layout="wide")
 dataset = dataset_or_stop()
@@ -55,10 +55,7 @@ rows = picked.selection.rows if picked else []
 if rows:
     event = chosen[rows[0]]
     with st.container(key="event_details", border=True):
-        st.markdown(event_markdown(dataset, event))
-        if event.notes:
-            st.info(md(event.notes), icon=":material/balance:")
-        st.markdown(sources_markdown(event.source_ids, dataset.sources_by_id))
+        show_event(dataset, event)
         # A reader's own events are not in links (they live in this tab only): link their year and site.
         mine = event.id not in dataset.events_by_id
         params = {

@@ -46,9 +46,15 @@ class Boundaries:
         """The Kurdistan Region for drawing (checks use the full polygon)."""
         return _display(self.kurdistan_geojson)
 
+    @cached_property
+    def _prepared(self) -> dict[str, Any]:
+        # Prepared geometries make repeated point tests about 100 times faster.
+        shapes = {"iraq": self.iraq, "kurdistan": self.kurdistan, **self.governorates}
+        return {name: prepared.prep(geometry) for name, geometry in shapes.items()}
+
     def contains(self, lon: float, lat: float) -> bool:
         """Whether a point lies in Iraq (boundary included)."""
-        return _prep(self.iraq).covers(Point(lon, lat))
+        return self._prepared["iraq"].covers(Point(lon, lat))
 
     def contains_many(self, lons: list[float], lats: list[float]) -> list[bool]:
         """Whether each point lies in Iraq, tested all at once (100,000 points in about 0.05 s)."""
@@ -56,7 +62,7 @@ class Boundaries:
 
     def region_of(self, lon: float, lat: float) -> str:
         """'kurdistan' when the point lies in the Kurdistan Region polygon, else 'federal'."""
-        return "kurdistan" if _prep(self.kurdistan).covers(Point(lon, lat)) else "federal"
+        return "kurdistan" if self._prepared["kurdistan"].covers(Point(lon, lat)) else "federal"
 
     def km_outside(self, governorate: str, lon: float, lat: float) -> float | None:
         """How far a point lies outside a governorate's polygon (0 inside); None for an unknown name."""
@@ -64,7 +70,7 @@ class Boundaries:
         if geometry is None:
             return None
         point = Point(lon, lat)
-        if _prep(geometry).covers(point):
+        if self._prepared[governorate].covers(point):
             return 0.0
         nearest = nearest_points(geometry, point)[0]
         return haversine_km(lon, lat, nearest.x, nearest.y)
@@ -72,21 +78,10 @@ class Boundaries:
     def governorate_of(self, lon: float, lat: float) -> str | None:
         """The governorate whose polygon holds the point, or None outside them all."""
         point = Point(lon, lat)
-        for name, geometry in self.governorates.items():
-            if _prep(geometry).covers(point):
+        for name in self.governorates:
+            if self._prepared[name].covers(point):
                 return name
         return None
-
-
-_PREPARED: dict[int, Any] = {}
-
-
-def _prep(geometry: BaseGeometry):
-    # Prepared geometries make repeated point tests ~100x faster; keyed by identity, boundaries never change.
-    key = id(geometry)
-    if key not in _PREPARED:
-        _PREPARED[key] = prepared.prep(geometry)
-    return _PREPARED[key]
 
 
 def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Literal
 
 import folium
 from branca.element import MacroElement
@@ -23,7 +22,6 @@ from presence.models import Event, Site, Source
 from presence.style import STATUS_GLYPHS, legend_html
 from presence.years import events_in, site_status
 
-Basemap = Literal["osm", "satellite", "none"]
 BASEMAPS: dict[str, str] = {"osm": "OpenStreetMap", "satellite": "Satellite imagery", "none": "None (outline only)"}
 
 _SATELLITE_URL = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"

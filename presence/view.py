@@ -48,18 +48,14 @@ def view_from_params(params: Mapping[str, str], dataset: Dataset) -> tuple[View,
             view = replace(view, year=year)
         else:
             notes.append(f"year {raw_year[:20]!r} is not between {dataset.years.start} and {dataset.years.stop - 1}")
-    site = params.get("site")
-    if site is not None:
-        if site in dataset.sites_by_id:
-            view = view.selecting("site", site)
+    for layer, known in (("site", dataset.sites_by_id), ("event", dataset.events_by_id)):
+        ident = params.get(layer)
+        if ident is None:
+            continue
+        if ident in known:
+            view = view.selecting(layer, ident)
         else:
-            notes.append(f"site {site[:40]!r} is not in the data")
-    event = params.get("event")
-    if event is not None:
-        if event in dataset.events_by_id:
-            view = view.selecting("event", event)
-        else:
-            notes.append(f"event {event[:40]!r} is not in the data")
+            notes.append(f"{layer} {ident[:40]!r} is not in the data")
     basemap = params.get("basemap")
     if basemap is not None:
         if basemap in BASEMAPS:

@@ -101,3 +101,13 @@ def test_year_figures_count_sites_by_region(dataset: Dataset):
     )
     assert figures.sites_kurdistan >= 2
     assert figures.attacks == sum(e.category == "attack" for e in events_in(dataset.events, 2026))
+
+
+def test_pandas_views_hold_every_record(dataset: Dataset):
+    events = dataset.events_frame()
+    assert len(events) == len(dataset.events)
+    assert (events["year"] == events["date"].str.slice(0, 4).astype(int)).all()
+    assert len(dataset.sites_frame()) == len(dataset.sites)
+    assert set(dataset.sites_frame()["region"]) == {"federal", "kurdistan"}
+    assert len(dataset.troop_levels_frame()) == len(dataset.troop_levels)
+    assert dataset.sources_frame()["id"].is_unique
