@@ -56,7 +56,7 @@ def _look(feature: dict) -> dict:
     own = " own-event" if props.get("own") else ""
     return {
         "html": category_glyph(props["category"], EVENT_ICON).svg,
-        "className": f"event-marker category-{props['category']}{own}",
+        "className": f"event-marker event-{props['id']} category-{props['category']}{own}",
         "iconSize": [EVENT_ICON, EVENT_ICON],
         "iconAnchor": props.get("anchor", [half, half]),
     }

@@ -20,7 +20,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from harness import MAP_FRAME, ROOT, close_network, launch, serve
+from harness import MAP_FRAME, ROOT, close_network, launch, new_context, serve
 from playwright.sync_api import sync_playwright
 from synthetic import write_synthetic
 
@@ -74,7 +74,7 @@ class Tab:
     """One browser tab on an app, with probes for key presses, year changes and websocket bytes."""
 
     def __init__(self, browser, base: str, map_page: bool = True):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = new_context(browser)
         close_network(self.context, base)
         self.page = self.context.new_page()
         self.bytes_in = 0

@@ -1,5 +1,9 @@
 """Run the real app and drive it in Debian's Chromium: shared by the browser tests, the screenshot and the
 benchmarks. Playwright cannot download its own browser here, so it launches the system one.
+
+Everything a page's layout depends on is fixed here rather than taken from the machine: the fonts (only
+those of the Debian package fonts-dejavu-core, through the project's own fontconfig file), the window size
+and device scale, the locale and the time zone. A popup then opens at the same place on every machine.
 """
 
 from __future__ import annotations
@@ -28,7 +32,25 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    # Text metrics without the machine's hinting settings, and the browser's language fixed.
+    "--font-render-hinting=none",
+    "--lang=en-US",
 ]
+
+# The project's fontconfig file: Chromium sees only the fonts it names (see that file for why).
+FONTCONFIG_FILE = ROOT / "scripts" / "fonts.conf"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
+# The same process environment for the browser and the app server, whatever the user's shell has.
+FIXED_ENV = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "LANGUAGE": "en"}
+# Every browser context: one window size, device scale, locale, time zone and colour scheme.
+CONTEXT_OPTIONS = {
+    "viewport": {"width": 1400, "height": 1000},
+    "device_scale_factor": 1,
+    "locale": "en-US",
+    "timezone_id": "UTC",
+    "color_scheme": "light",
+    "reduced_motion": "reduce",
+}
 
 
 def chromium_path() -> str:
@@ -51,7 +73,8 @@ def serve(
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run` on a free port and yield (base URL, process) once it answers its health check."""
     port = port or free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "MALLOC_ARENA_MAX": "2"}  # as `make run` starts the app
+    # As `make run` starts the app, with the locale and time zone fixed.
+    env = {**os.environ, **FIXED_ENV, "PYTHONUNBUFFERED": "1", "MALLOC_ARENA_MAX": "2"}
     if data_dir is not None:
         env["PRESENCE_DATA_DIR"] = str(data_dir)
     command = [
@@ -100,9 +123,23 @@ def serve(
             process.wait()
 
 
+def browser_env() -> dict[str, str]:
+    """The browser's environment: the project's fonts only, fixed locale and time zone."""
+    if not FONT_DIR.is_dir():
+        raise RuntimeError("The test fonts are not installed: run `make browser` (Debian package fonts-dejavu-core).")
+    return {**os.environ, **FIXED_ENV, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
+
+
 def launch(playwright):
-    """Headless Chromium from the system package."""
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+    """Headless Chromium from the system package, with the project's fonts and locale."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True, env=browser_env()
+    )
+
+
+def new_context(browser, **overrides):
+    """A browser context with CONTEXT_OPTIONS (a test may change the window, e.g. to a phone's)."""
+    return browser.new_context(**{**CONTEXT_OPTIONS, **overrides})
 
 
 def close_network(context, base_url: str) -> list[str]:

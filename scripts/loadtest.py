@@ -16,7 +16,7 @@ import re
 import time
 from pathlib import Path
 
-from harness import CHROMIUM_ARGS, MAP_FRAME, ROOT, chromium_path, serve
+from harness import CHROMIUM_ARGS, CONTEXT_OPTIONS, MAP_FRAME, ROOT, browser_env, chromium_path, serve
 from playwright.async_api import async_playwright
 
 from bench import BADGE_PROBE, KEY_PROBE, summary
@@ -34,7 +34,7 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 async def reader(browser, base: str, presses: int, index: int, errors: list[str]) -> list[float]:
     """One reader: open the map, step the slider `presses` times, open Al-Asad's details."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = await browser.new_context(**CONTEXT_OPTIONS)
 
     async def only_the_app(route):
         await (route.continue_() if route.request.url.startswith(base) else route.abort())
@@ -81,7 +81,9 @@ async def reader(browser, base: str, presses: int, index: int, errors: list[str]
 async def run(sessions: int, presses: int) -> dict:
     with serve() as (base, process):
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            browser = await playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS, env=browser_env()
+            )
             warm: list[str] = []
             # The baseline is the server after one whole reader (data loaded, every code path imported and
             # warmed), not a fresh process: the test is whether ten more readers leave memory behind.

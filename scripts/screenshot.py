@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from harness import MAP_FRAME, ROOT, close_network, launch, serve
+from harness import MAP_FRAME, ROOT, close_network, launch, new_context, serve
 from playwright.sync_api import sync_playwright
 
 OUT = ROOT / "docs" / "screenshot.png"
@@ -13,7 +13,7 @@ OUT = ROOT / "docs" / "screenshot.png"
 def main(query: str = "?year=2020&site=al-asad&basemap=none") -> None:
     with serve() as (base, _), sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 1440, "height": 1250}, device_scale_factor=1)
+        context = new_context(browser, viewport={"width": 1440, "height": 1250})
         close_network(context, base)
         page = context.new_page()
         page.goto(base + "/" + query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from harness import MAP_FRAME, close_network
+from harness import MAP_FRAME, close_network, new_context
 from playwright.sync_api import Page
 
 TILE_HOSTS = ("tile.openstreetmap.org", "server.arcgisonline.com")
@@ -13,8 +13,8 @@ TILE_HOSTS = ("tile.openstreetmap.org", "server.arcgisonline.com")
 class Session:
     """A browser tab on the app, recording console errors, page errors and refused requests."""
 
-    def __init__(self, browser, base: str):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def __init__(self, browser, base: str, **context_options):
+        self.context = new_context(browser, **context_options)
         self.refused = close_network(self.context, base)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
@@ -29,21 +29,30 @@ class Session:
         self.page.wait_for_selector(MAP_FRAME, state="attached", timeout=30_000)
         self.map = self.page.frame_locator(MAP_FRAME)
         self.map.locator(".year-badge").wait_for(timeout=30_000)
-        self.wait_idle()
+        self.settled()
         return self
 
-    def wait_idle(self):
-        """Wait until Streamlit has finished running the script (the map's first value triggers a rerun)."""
-        self.page.wait_for_timeout(300)
-        self.page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=20_000)
-        self.page.wait_for_timeout(300)
+    def settled(self):
+        """Wait until the app has finished running its script (Streamlit marks its root element)."""
+        self.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=30_000)
+
+    def _map_in_view(self):
+        # After Streamlit's layout settles, headless Chromium can hit-test the iframe at its earlier position
+        # until the page scrolls: scroll the map to the middle and let two frames be drawn.
+        self.page.locator(MAP_FRAME).evaluate(
+            "e => new Promise(done => { e.scrollIntoView({block: 'center'}); "
+            "requestAnimationFrame(() => requestAnimationFrame(done)); })"
+        )
 
     def click_in_map(self, selector: str):
-        """Click an element of the map. Scrolling the map into view first matters: after Streamlit's layout
-        settles, headless Chromium can hit-test the iframe at its earlier position until the page scrolls."""
-        self.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
-        self.page.wait_for_timeout(200)
+        """Click an element of the map, with the map scrolled into view."""
+        self._map_in_view()
         self.map.locator(selector).click()
+
+    def hover_in_map(self, selector: str):
+        """Point at an element of the map (for its tooltip), with the map scrolled into view."""
+        self._map_in_view()
+        self.map.locator(selector).hover()
 
     def badge_year(self) -> str:
         return self.map.locator(".year-badge").get_attribute("data-year")

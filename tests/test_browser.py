@@ -6,7 +6,7 @@ import re
 
 import pytest
 from browsing import TILE_HOSTS, Session
-from harness import MAP_FRAME, serve
+from harness import MAP_FRAME, new_context, serve
 from playwright.sync_api import expect
 
 from presence.dataset import BUNDLED_DATA, load_dataset
@@ -95,7 +95,7 @@ def test_the_downloaded_map_works_offline_on_its_own(session, browser, tmp_path)
         session.page.get_by_role("button", name="Download this map as HTML").click()
     path = tmp_path / "map.html"
     download.value.save_as(path)
-    offline = browser.new_context()
+    offline = new_context(browser)
     refused: list[str] = []
 
     def only_the_file(route):
@@ -122,8 +122,9 @@ def test_play_steps_through_the_years_and_stops_at_the_end(session):
     expect(session.map.locator('.year-badge[data-year="2025"]')).to_have_count(1, timeout=10_000)
     expect(session.map.locator('.year-badge[data-year="2026"]')).to_have_count(1, timeout=10_000)
     expect(session.page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
-    session.page.wait_for_timeout(2500)
+    session.settled()
     assert session.badge_year() == "2026"
+    expect(session.page).to_have_url(re.compile(re.escape("year=2026")))
     assert session.unexpected_errors() == []
 
 
@@ -150,7 +151,7 @@ def test_every_page_renders_without_errors(session, path, heading):
         expect(session.page.locator('[data-testid="stSlider"] input[type="range"]')).to_have_value("2011")
     if path == "Events":
         expect(session.page.get_by_text(f"{len(DATA.events)} of {len(DATA.events)} events")).to_be_visible()
-    session.page.wait_for_timeout(1000)
+    session.settled()
     assert session.unexpected_errors() == []
 
 
@@ -162,3 +163,27 @@ def test_the_pages_share_the_year(session):
     session.map = session.page.frame_locator(MAP_FRAME)
     expect(session.map.locator('.year-badge[data-year="2016"]')).to_have_count(1, timeout=30_000)
     assert session.unexpected_errors() == []
+
+
+def test_the_browser_is_the_same_on_every_machine(session):
+    """Layout depends on fonts, window, scale, locale and time zone: the harness fixes each of them."""
+    session.open("?year=2020&basemap=none")
+    frame = session.page.frame(url=lambda u: "st_folium" in u)
+    seen = frame.evaluate(
+        """() => {
+            const ctx = document.createElement('canvas').getContext('2d');
+            const width = font => { ctx.font = font; return ctx.measureText('Al-Asad Air Base قاعدة').width; };
+            return {
+                sans: width('20px sans-serif'), systemUi: width('20px system-ui'), dejavu: width('20px "DejaVu Sans"'),
+                liberation: width('20px "Liberation Sans", monospace'), mono: width('20px monospace'),
+                dejavuMono: width('20px "DejaVu Sans Mono"'),
+                zone: Intl.DateTimeFormat().resolvedOptions().timeZone, language: navigator.language,
+                scale: window.top.devicePixelRatio, width: window.top.innerWidth, height: window.top.innerHeight,
+            };
+        }"""
+    )
+    assert seen["sans"] == seen["systemUi"] == seen["dejavu"]  # the generic families are DejaVu Sans
+    assert seen["mono"] == seen["dejavuMono"]
+    assert seen["liberation"] == seen["mono"]  # a font of the machine's, not the project's, is not seen
+    assert (seen["zone"], seen["language"], seen["scale"]) == ("UTC", "en-US", 1)
+    assert (seen["width"], seen["height"]) == (1400, 1000)
