@@ -70,7 +70,8 @@ st.subheader("How the map is computed")
 st.markdown(
     "- **Status in a year.** Present: US forces there all year. Arrived: a stay began that year and lasted past "
     "its end. Left: the last stay touching the year ended in it. Absent otherwise. A period that starts in the "
-    "month the previous one ends continues the same stay; a period with no end means US forces were still "
+    "month the previous one ends, or the month after (one mission handing over to the next), continues the same "
+    "stay; a period with no end means US forces were still "
     "there at the as-of date.\n"
     "- **Federal Iraq or the Kurdistan Region.** Each site's region is checked against the Kurdistan Region "
     "polygon (point in polygon), built from the Dohuk, Erbil and Sulaymaniyah governorates of Natural Earth. "

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from presence import dates
 from presence.models import Event, Presence, Site, TroopLevel
+
+
+ONE_DAY = timedelta(days=1)
 
 
 class Status(StrEnum):
@@ -67,12 +71,13 @@ def _covers_year_end(period: Presence, year: int) -> bool:
 def _arrival(periods: Sequence[Presence], index: int) -> str:
     """When US forces arrived for the stay that period `index` belongs to.
 
-    A period that starts no later than the previous one ends continues it (one mission handing over to
-    the next), so the stay began with the earlier period.
+    A period that starts no later than the day after the previous one ends continues it (one mission
+    handing over to the next: "to August 2010" then "from September 2010"), so the stay began with the
+    earlier period. A gap of at least a day that the dates show means US forces left and came back.
     """
     while index > 0:
         before = periods[index - 1]
-        if before.end is None or dates.last_day(before.end) < dates.first_day(periods[index].start):
+        if before.end is None or dates.last_day(before.end) + ONE_DAY < dates.first_day(periods[index].start):
             break
         index -= 1
     return periods[index].start

@@ -41,6 +41,11 @@ def make_site(*periods: tuple[str, str | None]) -> Site:
         ([("2003", "2011-12-07"), ("2014-11", "2026-01")], 2026, Status.LEFT, "2026-01"),
         # one mission hands over to another in the same month: present, not left
         ([("2003-04", "2010-08"), ("2010-08", "2011-12")], 2010, Status.PRESENT, None),
+        # ... or the next month (combat mission to August 2010, New Dawn from September): still present
+        ([("2003-04", "2010-08"), ("2010-09", "2011-12")], 2010, Status.PRESENT, None),
+        ([("2003-04", "2010-08-31"), ("2010-09-01", "2011-12")], 2010, Status.PRESENT, None),
+        # a month with no US forces between two periods: they left and came back
+        ([("2003-04", "2010-07"), ("2010-09", "2011-12")], 2010, Status.ARRIVED, "2010-09"),
         # left and came back within the year: there at its end, so 'arrived'
         ([("2003-04", "2009-03"), ("2009-10", None)], 2009, Status.ARRIVED, "2009-10"),
     ],
