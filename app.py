@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -14,10 +16,12 @@ from presence.details import (
     sources_markdown,
     troops_caption,
 )
-from presence.layers import BASEMAPS, base_map, standalone_html, year_layers
+from presence.layers import BASEMAPS, base_map, per_year_events
+from presence.publish import standalone_html
 from presence.view import View, clicked, params_for
+from presence.year_map import YearMap
 from presence.years import events_in, format_troops, year_figures
-from shell import dataset_or_stop, enter, navigation, own_events, show_event, year_slider
+from shell import dataset_or_stop, enter, map_literal, navigation, own_events, show_event, year_slider
 
 st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
 
@@ -33,6 +37,13 @@ first_year, last_year = dataset.years.start, dataset.years.stop - 1
 
 def stop_playing() -> None:
     st.session_state.playing = False
+
+
+def toggle_play() -> None:
+    # A callback runs before the next run draws the slider, so it may set the slider's year.
+    st.session_state.playing = not st.session_state.get("playing", False)
+    if st.session_state.playing and st.session_state.year == last_year:
+        st.session_state.year = first_year
 
 
 with st.sidebar:
@@ -51,83 +62,100 @@ st.caption(
     "Where US forces were each year since the 2003 invasion. The January 2026 withdrawal was from "
     "federal Iraq only: US forces stayed in the Kurdistan Region (shaded)."
 )
-
-slider_col, play_col = st.columns([8, 1], vertical_alignment="bottom")
-with slider_col:
-    year = year_slider(dataset, on_change=stop_playing)
-
-
-def toggle_play() -> None:
-    # A callback runs before the next run draws the slider, so it may set the slider's year.
-    st.session_state.playing = not st.session_state.get("playing", False)
-    if st.session_state.playing and st.session_state.year == last_year:
-        st.session_state.year = first_year
+st.session_state.view = replace(view, basemap=st.session_state.basemap, through=st.session_state.through)
+# Whether this full run sets up the timer that plays the years (at the end of the page).
+st.session_state.timer_playing = st.session_state.get("playing", False)
 
 
-playing = st.session_state.get("playing", False)
-play_col.button(
-    "Pause" if playing else "Play",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
-    help="Step through the years",
-    width="stretch",
-    on_click=toggle_play,
-)
+@st.fragment
+def year_and_map() -> None:
+    """The year, its figures and the map. A year change reruns only this part of the page, and the map
+    (which holds every year) follows the address, so a step sends the year and the figures, no map data."""
+    slider_col, play_col = st.columns([8, 1], vertical_alignment="bottom")
+    with slider_col:
+        year = year_slider(dataset, on_change=stop_playing)
+    playing = st.session_state.get("playing", False)
+    play_col.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        help="Step through the years",
+        width="stretch",
+        on_click=toggle_play,
+    )
+    if playing != st.session_state.get("timer_playing", False):
+        st.rerun()  # the whole page: the timer that steps the year is set up (or removed) outside this part
+    view = replace(st.session_state.view, year=year)
+    st.session_state.view = view
+    st.query_params.from_dict(params_for(view))
 
-view = View(
-    year=year, site=view.site, event=view.event, basemap=st.session_state.basemap, through=st.session_state.through
-)
+    own_of_year = events_in(own, year)
+    figures = year_figures(dataset.sites, [*dataset.events_of(year), *own_of_year], dataset.troop_levels, year)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        "US troops in Iraq (approx.)",
+        format_troops(figures.troops),
+        help=troops_caption(figures.troops, dataset.sources_by_id),
+    )
+    year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
+    c2.metric(
+        "Sites with US forces: federal Iraq",
+        figures.sites_federal,
+        delta_arrow="off",
+        delta_color="off",
+        delta=f"{figures.sites_federal_at_end} {year_end}",
+        help=f"Sites that hosted US forces in {year}.",
+    )
+    c3.metric(
+        "Sites with US forces: Kurdistan Region",
+        figures.sites_kurdistan,
+        delta_arrow="off",
+        delta_color="off",
+        delta=f"{figures.sites_kurdistan_at_end} {year_end}",
+    )
+    c4.metric(
+        "Attacks on US forces recorded",
+        figures.attacks,
+        help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
+        f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).",
+    )
+    if own_of_year:
+        st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
 
-own_of_year = events_in(own, year)
-figures = year_figures(dataset.sites, [*dataset.events_of(year), *own_of_year], dataset.troop_levels, year)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(
-    "US troops in Iraq (approx.)",
-    format_troops(figures.troops),
-    help=troops_caption(figures.troops, dataset.sources_by_id),
-)
-year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
-c2.metric(
-    "Sites with US forces: federal Iraq",
-    figures.sites_federal,
-    delta_arrow="off",
-    delta_color="off",
-    delta=f"{figures.sites_federal_at_end} {year_end}",
-    help=f"Sites that hosted US forces in {year}.",
-)
-c3.metric(
-    "Sites with US forces: Kurdistan Region",
-    figures.sites_kurdistan,
-    delta_arrow="off",
-    delta_color="off",
-    delta=f"{figures.sites_kurdistan_at_end} {year_end}",
-)
-if own_of_year:
-    st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
-c4.metric(
-    "Attacks on US forces recorded",
-    figures.attacks,
-    help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
-    f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).",
-)
-
-map_col, detail_col = st.columns([5, 3], gap="medium")
-with map_col:
     base_url = "/" + st.get_option("server.baseUrlPath").strip("/")
     fmap = base_map(dataset.boundaries, view.basemap, static_url=base_url.rstrip("/") + "/app/static/")
+    fmap.add_child(YearMap(map_literal(dataset, own), follow="url"))
     result = st_folium(
         fmap,
         key="map",
         height=620,
         use_container_width=True,
-        feature_group_to_add=year_layers(dataset, year, through=view.through, own_events=own),
+        feature_group_to_add=per_year_events(dataset, year, through=view.through, own_events=own) or None,
         returned_objects=["last_active_drawing"],
     )
     # A click is new only when it differs from the last one handled; the component repeats its last value.
     hit = clicked(result)
     if hit and hit != st.session_state.get("last_click"):
         st.session_state.last_click = hit
-        view = view.selecting(*hit)
+        if view.selecting(*hit) != view:
+            st.session_state.view = view.selecting(*hit)
+            st.rerun()  # the whole page: the details panel shows the selection
 
+    st.download_button(
+        "Download this map as HTML",
+        data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
+        file_name=f"us-presence-iraq-{year}.html",
+        mime="text/html",
+        on_click="ignore",
+        help="One self-contained file with every year, its own slider and Play; opens offline and embeds in a "
+        "page with <iframe>.",
+    )
+
+
+map_col, detail_col = st.columns([5, 3], gap="medium")
+with map_col:
+    year_and_map()
+
+view = st.session_state.view
 site_ids = [s.id for s in dataset.sites]
 with detail_col:
     picked = st.selectbox(
@@ -149,7 +177,7 @@ with detail_col:
     if view.site:
         site = dataset.sites_by_id[view.site]
         with st.container(key="details"):
-            st.markdown(site_markdown(site, year))
+            st.markdown(site_markdown(site))
             st.markdown("**US presence and handovers**")
             st.dataframe(presence_table(site), hide_index=True, width="stretch")
             events = site_events(dataset, site)
@@ -166,19 +194,7 @@ with detail_col:
     else:
         st.caption("Click a base or an event on the map to read its history and the sources behind it.")
 
-st.session_state.view = view
-st.query_params.from_dict(params_for(view))
-
-st.download_button(
-    "Download this map as HTML",
-    data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
-    file_name=f"us-presence-iraq-{year}.html",
-    mime="text/html",
-    on_click="ignore",
-    help="One self-contained file with the sites and events of this year; opens offline (tiles need internet).",
-)
-
-if playing:
+if st.session_state.timer_playing:
     st.session_state.play_armed = False
 
     @st.fragment(run_every=1.6)

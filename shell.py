@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from presence import DataError, Dataset, load_dataset
+from presence import DataError, Dataset, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.models import Event
@@ -65,6 +65,23 @@ def dataset_or_stop() -> Dataset:
         )
         st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
         st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped_literal(_dataset: Dataset, folder: str) -> str:
+    return year_map.map_literal(_dataset)
+
+
+def map_literal(dataset: Dataset, own: tuple[Event, ...]) -> str:
+    """The map's data for every year (see presence.year_map): built once per dataset, and once per upload
+    for a reader with events of their own (kept in their session beside those events)."""
+    if not own:
+        return _shipped_literal(dataset, str(dataset.folder))
+    cached = st.session_state.get("own_literal")
+    if cached is None or cached[0] is not own:
+        cached = (own, year_map.map_literal(dataset, own))
+        st.session_state.own_literal = cached
+    return cached[1]
 
 
 def enter(page: str, dataset: Dataset) -> tuple[View, bool]:
@@ -138,7 +155,7 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
                 "They stay in this browser tab only."
             )
             if st.button("Remove your events"):
-                for key in ("own_events", "upload", "upload_id"):
+                for key in ("own_events", "upload", "upload_id", "own_literal"):
                     state.pop(key, None)
                 state.upload_round = state.get("upload_round", 0) + 1  # a fresh, empty uploader
                 st.rerun()

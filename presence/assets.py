@@ -18,6 +18,7 @@ STATIC_URL = "/app/static/"
 LEAFLET_JS = [("leaflet", "vendor/leaflet/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css"), ("map_css", "map.css")]
 CLUSTER_JS = [("markercluster", "vendor/leaflet.markercluster/leaflet.markercluster.js")]
+YEAR_MAP_JS = [("year_map", "year_map.js")]  # the project's own: see presence/year_map.py
 CLUSTER_CSS = [
     ("markercluster_css", "vendor/leaflet.markercluster/MarkerCluster.css"),
     ("markercluster_default_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),

@@ -16,7 +16,7 @@ from presence.dataset import Dataset
 from presence.models import Event, Site, Source, TroopLevel
 from presence.popups import attribution, casualties
 from presence.style import CATEGORIES
-from presence.years import FORCE_LABELS, events_at, format_troops, site_status
+from presence.years import FORCE_LABELS, events_at, format_troops
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
 PRECISION_WORDS = {
@@ -67,9 +67,8 @@ def site_sources(site: Site) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def site_markdown(site: Site, year: int) -> str:
-    """Heading facts of a site: names, where it is, its status in the year, its summary."""
-    status = site_status(site, year)
+def site_markdown(site: Site) -> str:
+    """Heading facts of a site: names, where it is, its summary (the map's popup gives the year's status)."""
     region = "Kurdistan Region" if site.region == "kurdistan" else "federal Iraq"
     lines = [f"### {md(site.name)}"]
     if site.name_ar:
@@ -81,7 +80,6 @@ def site_markdown(site: Site, year: int) -> str:
     )
     if site.aliases:
         lines.append("Also known as: " + ", ".join(md(a) for a in site.aliases))
-    lines.append(f"**{year}:** {md(status.describe())}")
     lines.append(md(site.summary))
     return "\n\n".join(lines)
 

@@ -41,9 +41,9 @@ def _period(start: str, end: str | None) -> str:
     return f"{dates.human(start)} to {dates.human(end) if end else 'the present'}"
 
 
-def site_popup(site: Site, year: int, sources: Mapping[str, Source]) -> str:
-    """A site's popup for a year: names, status that year, presence periods, handovers, sources."""
-    status = site_status(site, year)
+def site_popup_parts(site: Site, sources: Mapping[str, Source], limit: int | None = POPUP_SOURCES) -> tuple[str, str]:
+    """A site's popup in two parts that hold for every year: the head (names, place) and the body (presence
+    periods, handovers, sources). The year's status line goes between them (see `status_line`)."""
     arabic = f'<div class="name-ar" lang="ar" dir="rtl">{escape(site.name_ar)}</div>' if site.name_ar else ""
     periods = "".join(
         f"<li>{escape(_period(p.start, p.end))}: {escape(FORCE_LABELS[p.force])}</li>" for p in site.presence
@@ -55,15 +55,29 @@ def site_popup(site: Site, year: int, sources: Mapping[str, Source]) -> str:
         *(i for p in site.presence for i in p.source_ids),
         *(i for h in site.handovers for i in h.source_ids),
     ]
-    return (
+    head = (
         f'<div class="popup site-popup" data-site="{escape(site.id, quote=True)}">'
         f"<h4>{escape(site.name)}</h4>{arabic}"
         f'<div class="meta">{escape(site.governorate)} governorate, {region}</div>'
-        f'<p class="status status-{status.status.value}"><b>{year}:</b> {escape(status.describe())}</p>'
+    )
+    body = (
         f"<b>US presence</b><ul>{periods or '<li>none recorded</li>'}</ul>"
         + (f"<b>Handovers</b><ul>{handovers}</ul>" if handovers else "")
-        + f"<b>Sources</b>{source_links(cited, sources, limit=POPUP_SOURCES)}</div>"
+        + f"<b>Sources</b>{source_links(cited, sources, limit=limit)}</div>"
     )
+    return head, body
+
+
+def status_line(year: int, status: str, description: str) -> str:
+    """The popup's line for a year, from an escaped description; the browser builds the same line."""
+    return f'<p class="status status-{status}"><b>{year}:</b> {description}</p>'
+
+
+def site_popup(site: Site, year: int, sources: Mapping[str, Source], limit: int | None = POPUP_SOURCES) -> str:
+    """A site's popup for a year: names, status that year, presence periods, handovers, sources."""
+    head, body = site_popup_parts(site, sources, limit)
+    state = site_status(site, year)
+    return head + status_line(year, state.status.value, escape(state.describe())) + body
 
 
 def site_tooltip(site: Site, year: int) -> str:

@@ -10,7 +10,6 @@ from enum import StrEnum
 from presence import dates
 from presence.models import Event, Presence, Site, TroopLevel
 
-
 ONE_DAY = timedelta(days=1)
 
 

@@ -37,8 +37,10 @@ class Session:
         self.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=30_000)
 
     def _map_in_view(self):
-        # After Streamlit's layout settles, headless Chromium can hit-test the iframe at its earlier position
-        # until the page scrolls: scroll the map to the middle and let two frames be drawn.
+        # A run under way may still change the page's layout: let it end first. After Streamlit's layout
+        # settles, headless Chromium can hit-test the iframe at its earlier position until the page scrolls:
+        # scroll the map to the middle and let two frames be drawn.
+        self.settled()
         self.page.locator(MAP_FRAME).evaluate(
             "e => new Promise(done => { e.scrollIntoView({block: 'center'}); "
             "requestAnimationFrame(() => requestAnimationFrame(done)); })"

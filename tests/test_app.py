@@ -59,7 +59,6 @@ def test_a_link_selects_its_site_and_fills_the_details():
     assert at.slider(key="year").value == 2011
     text = details_text(at)
     assert "### Al\\-Asad Air Base" in text
-    assert "**2011:** US forces left in December 2011" in text
     assert at.query_params["site"] == "al-asad"
     assert len(at.dataframe) == 2  # presence periods, and the events at the site
 

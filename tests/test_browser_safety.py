@@ -86,8 +86,8 @@ def test_hostile_strings_are_shown_as_text_and_never_run(browser, hostile_app):
     expect(popup).to_contain_text(PAYLOADS[0])
     expect(popup).to_contain_text(PAYLOADS[1])  # the Arabic name
     expect(popup).to_contain_text(PAYLOADS[3])
-    session.map.locator(".leaflet-popup-close-button").click()
-    expect(popup).to_have_count(0)
+    # The event on a fresh page, so that nothing depends on how far the site's popup moved the map.
+    session.open("?year=2020&basemap=none")
     session.click_in_map(".event-2020-01-08-iran-ballistic-missiles-al-asad")
     expect(popup).to_contain_text("Attack " + PAYLOADS[1])
     expect(popup).to_contain_text(PAYLOADS[4])  # the actor

@@ -9,10 +9,11 @@ from streamlit_folium import _get_feature_group_string
 
 from presence.dataset import Dataset
 from presence.details import md, sources_markdown
-from presence.layers import base_map, standalone_html, year_layers
+from presence.layers import base_map, per_year_events
 from presence.markers import fan_offsets
 from presence.models import Source
 from presence.popups import source_links
+from presence.publish import standalone_html
 from presence.view import View, clicked, params_for, view_from_params
 
 
@@ -66,17 +67,6 @@ def test_clicked(value, expected):
     assert clicked(value) == expected
 
 
-def rendered_layers(dataset: Dataset, year: int) -> str:
-    fmap = base_map(dataset.boundaries, "none")
-    return "".join(_get_feature_group_string(g, fmap, i) for i, g in enumerate(year_layers(dataset, year)))
-
-
-def test_year_layers_render_identically_run_after_run(dataset: Dataset):
-    # Identical scripts let streamlit-folium keep the layers (and an open popup) across reruns.
-    assert rendered_layers(dataset, 2020) == rendered_layers(dataset, 2020)
-    assert rendered_layers(dataset, 2020) != rendered_layers(dataset, 2019)
-
-
 def test_base_map_loads_nothing_from_the_internet(dataset: Dataset):
     html = base_map(dataset.boundaries, "none").get_root().render()
     assert re.findall(r'<script src="(https?:[^"]+)"', html) == []
@@ -84,13 +74,25 @@ def test_base_map_loads_nothing_from_the_internet(dataset: Dataset):
     assert '<script src="/app/static/vendor/leaflet/leaflet.js">' in html
 
 
-def test_base_map_does_not_change_with_the_year(dataset: Dataset):
-    # Everything year-dependent is in the feature groups; the base map's script decides if the iframe is rebuilt.
-    a = base_map(dataset.boundaries, "osm").get_root().render()
-    b = base_map(dataset.boundaries, "osm").get_root().render()
-    strip = re.compile(r"_[0-9a-f]{32}")
-    assert strip.sub("", a) == strip.sub("", b)
-    assert "data-year" not in a
+def test_the_app_map_does_not_change_with_the_view(dataset: Dataset):
+    # streamlit-folium rebuilds the iframe (and resends every year's data) whenever the map's script changes:
+    # in the app the map follows the address, so nothing of the year or selection may be in its script.
+    from presence.year_map import YearMap, map_literal
+
+    def script() -> str:
+        fmap = base_map(dataset.boundaries, "osm")
+        fmap.add_child(YearMap(map_literal(dataset), follow="url"))
+        return re.sub(r"_[0-9a-f]{32}", "", fmap.get_root().render())
+
+    assert script() == script()
+    assert '"follow":"url"' in script().replace(" ", "")
+
+
+def test_events_stay_on_the_server_only_beyond_the_client_limit(dataset: Dataset, monkeypatch):
+    assert per_year_events(dataset, 2020) == []  # the shipped events live in the map itself
+    monkeypatch.setattr("presence.layers.CLIENT_EVENT_LIMIT", 10)
+    groups = per_year_events(dataset, 2020, own_events=synthetic_events(11, dataset))
+    assert [g.layer_name for g in groups] == ["Events", "Your events"]
 
 
 def test_events_sharing_a_point_are_fanned_out_distinctly():
@@ -104,8 +106,10 @@ def test_standalone_export_is_self_contained(dataset: Dataset):
     html = standalone_html(dataset, 2020, "none")
     assert "/app/static/" not in html
     assert re.findall(r"<script src=", html) == []
-    assert "L.map(" in html and 'data-year", "2020"' in html
+    assert "L.map(" in html and "presenceYearMap(" in html
+    assert '{"follow": "controls", "through": false, "year": 2020}' in html
     assert "Al-Asad Air Base" in html
+    assert len(html.encode()) < 3 * 1024 * 1024  # the size budget of a published map
 
 
 HOSTILE = Source(

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from presence.dataset import Dataset
 from presence.explorer import acled_csv, events_csv, events_geojson
-from presence.layers import year_layers
 from presence.reading import MAX_FILE_BYTES
 from presence.upload import parse_upload
 
@@ -117,15 +116,12 @@ def test_uploaded_text_is_escaped_on_the_map(dataset: Dataset):
     data = json.dumps({"type": "FeatureCollection", "features": [feature(props)]}).encode()
     result = parse_upload("h.geojson", data, dataset)
     assert result.ok
-    from streamlit_folium import _get_feature_group_string
+    from presence.year_map import map_literal
 
-    from presence.layers import base_map
-
-    fmap = base_map(dataset.boundaries, "none")
-    groups = year_layers(dataset, 2020, own_events=result.events)
-    script = "".join(_get_feature_group_string(g, fmap, i) for i, g in enumerate(groups))
-    assert "<script>alert" not in script and "<img src=x" not in script
-    assert "&lt;script&gt;" in script or "\\u0026lt;script\\u0026gt;" in script
+    script = map_literal(dataset, result.events)
+    assert "<script>alert" not in script and "<img src=x" not in script and "\\u003cimg" not in script
+    assert "&lt;script&gt;" in script
+    assert "Your data, not verified by this project" in script
 
 
 json_values = st.recursive(

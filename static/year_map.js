@@ -1,0 +1,250 @@
+/*
+ * The map's year filter. presence/year_map.py builds its data; this script only shows one year of it.
+ *
+ * presenceYearMap(map, data, options) draws every site and event once, then for a year:
+ *   - restyles each site's marker by its status that year (data.sites[i].runs: [first year, status,
+ *     description] wherever the status changes) and joins its popup and tooltip from escaped HTML;
+ *   - shows that year's events, or every event up to it ("through"), fanned out where they share a point;
+ *   - names the year in a badge.
+ * Where the year comes from (options.follow):
+ *   "url"      in the app: the page keeps its address current (?year=&site=&event=&through=), so the map
+ *              reads it whenever it changes; no map data travels when the year does.
+ *   "controls" in a published file: the map draws its own slider, Play button and figures panel.
+ * Markers carry feature.properties {id, layer} so that streamlit-folium reports a click on them.
+ * Every string inserted as HTML was escaped in Python; this script adds only numbers and class names.
+ * Markers do not pan the map when they take focus (Leaflet's autoPanOnFocus): a mouse press focuses a marker
+ * before its click, and a pan in between moves the marker from under the pointer, losing the click.
+ */
+(function () {
+  "use strict";
+
+  var PLAY_STEP_MS = 1200;
+
+  // [status, description] of a year from a site's runs; before its first run a site had no US forces.
+  function statusIn(runs, year) {
+    var current = ["absent", ""];
+    for (var i = 0; i < runs.length && runs[i][0] <= year; i++) current = [runs[i][1], runs[i][2]];
+    return current;
+  }
+
+  function statusLine(year, state) {
+    return '<p class="status status-' + state[0] + '"><b>' + year + ":</b> " + state[1] + "</p>";
+  }
+
+  function YearMap(map, data, options) {
+    this.map = map;
+    this.data = data;
+    this.first = data.years[0];
+    this.last = data.years[1];
+    this.state = { year: null, site: null, event: null, through: false };
+    this.badge = L.DomUtil.create("div", "year-badge", map.getContainer());
+    this.badge.setAttribute("role", "status");
+    this.sites = this._drawSites();
+    this.eventsLayer = L.featureGroup().addTo(map);
+    this.eventMarkers = {};
+    var initial = { year: options.year || this.last, site: null, event: null, through: !!options.through };
+    if (options.follow === "url") {
+      this._followUrl(initial);
+    } else {
+      this._drawControls(initial);
+      this.show(initial);
+    }
+  }
+
+  YearMap.prototype._drawSites = function () {
+    var self = this, layer = L.featureGroup().addTo(this.map);
+    return this.data.sites.map(function (site) {
+      var entry = { data: site, state: ["absent", ""], status: "absent", icons: {} };
+      // Created with an icon of ours: Leaflet's default icon would fetch an image file.
+      var marker = L.marker([site.lat, site.lon], {
+        icon: self._siteIcon(entry, "absent"), riseOnHover: true, zIndexOffset: 1000, autoPanOnFocus: false,
+      });
+      marker.feature = { type: "Feature", properties: { id: site.id, layer: "site" } };
+      marker.bindPopup(function () {
+        return site.head + statusLine(self.state.year, entry.state) + site.body;
+      }, { maxWidth: 380 });
+      marker.bindTooltip(function () { return site.name + ": " + entry.state[1]; });
+      entry.marker = marker.addTo(layer);
+      return entry;
+    });
+  };
+
+  YearMap.prototype._siteIcon = function (entry, status) {
+    if (!entry.icons[status]) {
+      var half = this.data.siteIcon / 2;
+      entry.icons[status] = L.divIcon({
+        html: this.data.glyphs[status],
+        className: "site-marker site-" + entry.data.id + " status-" + status,
+        iconSize: [this.data.siteIcon, this.data.siteIcon],
+        iconAnchor: [half, half],
+      });
+    }
+    return entry.icons[status];
+  };
+
+  YearMap.prototype._eventIcon = function (event, through, year) {
+    var half = this.data.eventIcon / 2, offset = through ? event.offset_all : event.offset;
+    var classes = "event-marker event-" + event.id + " category-" + event.category;
+    if (event.own) classes += " own-event";
+    if (through && event.year < year) classes += " earlier";
+    return L.divIcon({
+      html: this.data.categoryGlyphs[event.category],
+      className: classes,
+      iconSize: [this.data.eventIcon, this.data.eventIcon],
+      iconAnchor: [half - offset[0], half - offset[1]],
+    });
+  };
+
+  YearMap.prototype._eventMarker = function (event) {
+    var marker = this.eventMarkers[event.id];
+    if (!marker) {
+      marker = L.marker([event.lat, event.lon], { autoPanOnFocus: false });
+      marker.feature = { type: "Feature", properties: { id: event.id, layer: "event" } };
+      marker.bindPopup(event.popup, { maxWidth: 380 });
+      marker.bindTooltip(event.tooltip);
+      this.eventMarkers[event.id] = marker;
+    }
+    return marker;
+  };
+
+  // Show a state {year, site, event, through}; parts that did not change cost nothing.
+  YearMap.prototype.show = function (next) {
+    var year = Math.min(this.last, Math.max(this.first, next.year || this.last));
+    var yearChanged = year !== this.state.year, throughChanged = next.through !== this.state.through;
+    this.state = { year: year, site: next.site || null, event: next.event || null, through: next.through };
+    if (yearChanged) {
+      this.badge.textContent = String(year);
+      this.badge.setAttribute("data-year", String(year));
+      this._showSites(year);
+    }
+    if (yearChanged || throughChanged) this._showEvents(year, next.through);
+    this._markSelection();
+    if (this.controls) this._syncControls();
+  };
+
+  YearMap.prototype._showSites = function (year) {
+    var self = this;
+    this.sites.forEach(function (entry) {
+      entry.state = statusIn(entry.data.runs, year);
+      if (entry.state[0] !== entry.status) {
+        entry.status = entry.state[0];
+        entry.marker.setIcon(self._siteIcon(entry, entry.status));
+      }
+      if (entry.marker.isPopupOpen()) entry.marker.getPopup().update();
+      if (entry.marker.isTooltipOpen()) entry.marker.getTooltip().update();
+    });
+  };
+
+  YearMap.prototype._showEvents = function (year, through) {
+    var self = this;
+    this.eventsLayer.clearLayers();
+    this.data.events.forEach(function (event) {
+      if (through ? event.year <= year : event.year === year) {
+        var marker = self._eventMarker(event);
+        marker.setIcon(self._eventIcon(event, through, year));
+        self.eventsLayer.addLayer(marker);
+      }
+    });
+  };
+
+  YearMap.prototype._markSelection = function () {
+    var state = this.state;
+    this.sites.forEach(function (entry) {
+      if (entry.marker._icon) L.DomUtil[entry.data.id === state.site ? "addClass" : "removeClass"](entry.marker._icon, "selected");
+    });
+    var events = this.eventMarkers;
+    Object.keys(events).forEach(function (id) {
+      if (events[id]._icon) L.DomUtil[id === state.event ? "addClass" : "removeClass"](events[id]._icon, "selected");
+    });
+  };
+
+  // The app's address holds the view; read it whenever the page changes it. Chromium tells at once
+  // (Navigation API); the page's own re-rendering after every run tells any browser.
+  YearMap.prototype._followUrl = function (initial) {
+    var self = this, host = window.parent, last = null;
+    function sync() {
+      var search;
+      try { search = host.location.search; } catch (e) { return; }
+      if (search === last) return;
+      last = search;
+      var params = new URLSearchParams(search), year = parseInt(params.get("year"), 10);
+      self.show({
+        year: isFinite(year) ? year : initial.year,
+        site: params.get("site"),
+        event: params.get("event"),
+        through: params.get("through") === "1",
+      });
+    }
+    sync();
+    if (host === window) return;
+    var observer = new MutationObserver(sync);
+    observer.observe(host.document.body, {
+      subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-test-script-state"],
+    });
+    if (host.navigation) host.navigation.addEventListener("currententrychange", sync);
+    window.addEventListener("pagehide", function () {
+      observer.disconnect();
+      if (host.navigation) host.navigation.removeEventListener("currententrychange", sync);
+    });
+  };
+
+  // A published file's own controls: a year slider with Play, "every event up to the year", and figures.
+  YearMap.prototype._drawControls = function (initial) {
+    var self = this, control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "year-controls");
+      div.innerHTML =
+        '<button type="button" class="play" aria-label="Play">Play</button>' +
+        '<label class="year-label">Year <input type="range" class="year-input" min="' + self.first +
+        '" max="' + self.last + '" step="1" value="' + initial.year + '"></label>' +
+        '<label class="through"><input type="checkbox"> every event up to the year</label>';
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(this.map);
+    var div = control.getContainer();
+    this.controls = {
+      range: div.querySelector(".year-input"),
+      play: div.querySelector(".play"),
+      through: div.querySelector(".through input"),
+      timer: null,
+    };
+    if (Object.keys(this.data.figures).length) {
+      var panel = L.control({ position: "topright" });
+      panel.onAdd = function () { return L.DomUtil.create("div", "figures-panel"); };
+      panel.addTo(this.map);
+      this.controls.figures = panel.getContainer();
+    }
+    var controls = this.controls;
+    function view(year) { return { year: year, site: null, event: null, through: controls.through.checked }; }
+    controls.range.addEventListener("input", function () { self.stop(); self.show(view(+controls.range.value)); });
+    controls.through.addEventListener("change", function () { self.show(view(self.state.year)); });
+    controls.play.addEventListener("click", function () {
+      if (controls.timer) return self.stop();
+      if (self.state.year >= self.last) self.show(view(self.first));
+      controls.play.textContent = "Pause";
+      controls.play.setAttribute("aria-label", "Pause");
+      controls.timer = window.setInterval(function () {
+        if (self.state.year >= self.last) return self.stop();
+        self.show(view(self.state.year + 1));
+      }, PLAY_STEP_MS);
+    });
+  };
+
+  YearMap.prototype.stop = function () {
+    if (!this.controls || !this.controls.timer) return;
+    window.clearInterval(this.controls.timer);
+    this.controls.timer = null;
+    this.controls.play.textContent = "Play";
+    this.controls.play.setAttribute("aria-label", "Play");
+  };
+
+  YearMap.prototype._syncControls = function () {
+    this.controls.range.value = String(this.state.year);
+    this.controls.through.checked = this.state.through;
+    if (this.controls.figures) this.controls.figures.innerHTML = this.data.figures[String(this.state.year)] || "";
+  };
+
+  window.presenceYearMap = function (map, data, options) { return new YearMap(map, data, options); };
+})();
