@@ -16,7 +16,7 @@ from presence.details import (
     sources_markdown,
     troops_caption,
 )
-from presence.layers import BASEMAPS, base_map, per_year_events
+from presence.layers import BASEMAPS, base_map, events_sent_by_year, per_year_events
 from presence.publish import standalone_html
 from presence.view import View, clicked, params_for
 from presence.year_map import YearMap
@@ -67,10 +67,14 @@ st.session_state.view = replace(view, basemap=st.session_state.basemap, through=
 st.session_state.timer_playing = st.session_state.get("playing", False)
 
 
+# More events than the map keeps in the browser reach it a year at a time; then the map must rerun with the year.
+SERVER_LAYERS = events_sent_by_year(dataset, own)
+
+
 @st.fragment
-def year_and_map() -> None:
-    """The year, its figures and the map. A year change reruns only this part of the page, and the map
-    (which holds every year) follows the address, so a step sends the year and the figures, no map data."""
+def year_and_figures() -> None:
+    """The year and its figures. A year change reruns only this part of the page; the map, which holds every
+    year, follows the address it sets, so a step sends the year and the figures and no map data."""
     slider_col, play_col = st.columns([8, 1], vertical_alignment="bottom")
     with slider_col:
         year = year_slider(dataset, on_change=stop_playing)
@@ -120,16 +124,32 @@ def year_and_map() -> None:
     )
     if own_of_year:
         st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
+    if SERVER_LAYERS:
+        the_map()
+    st.download_button(
+        "Download this map as HTML",
+        # Built when clicked, outside the page's run: everything it needs is bound here.
+        data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
+        file_name="us-presence-iraq.html",
+        mime="text/html",
+        on_click="ignore",
+        help="One self-contained file with every year, its own slider and Play; opens on the year shown here, "
+        "works offline and embeds in a page with <iframe>.",
+    )
 
+
+def the_map() -> None:
+    """The map, every year in it; clicks on it select a site or an event for the details panel."""
+    view = st.session_state.view
     base_url = "/" + st.get_option("server.baseUrlPath").strip("/")
-    fmap = base_map(dataset.boundaries, view.basemap, static_url=base_url.rstrip("/") + "/app/static/")
+    fmap = base_map(dataset, view.basemap, static_url=base_url.rstrip("/") + "/app/static/")
     fmap.add_child(YearMap(map_literal(dataset, own), follow="url"))
     result = st_folium(
         fmap,
         key="map",
         height=620,
         use_container_width=True,
-        feature_group_to_add=per_year_events(dataset, year, through=view.through, own_events=own) or None,
+        feature_group_to_add=per_year_events(dataset, view.year, through=view.through, own_events=own) or None,
         returned_objects=["last_active_drawing"],
     )
     # A click is new only when it differs from the last one handled; the component repeats its last value.
@@ -140,20 +160,12 @@ def year_and_map() -> None:
             st.session_state.view = view.selecting(*hit)
             st.rerun()  # the whole page: the details panel shows the selection
 
-    st.download_button(
-        "Download this map as HTML",
-        data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
-        file_name=f"us-presence-iraq-{year}.html",
-        mime="text/html",
-        on_click="ignore",
-        help="One self-contained file with every year, its own slider and Play; opens offline and embeds in a "
-        "page with <iframe>.",
-    )
-
 
 map_col, detail_col = st.columns([5, 3], gap="medium")
 with map_col:
-    year_and_map()
+    year_and_figures()
+    if not SERVER_LAYERS:
+        the_map()
 
 view = st.session_state.view
 site_ids = [s.id for s in dataset.sites]

@@ -11,14 +11,16 @@ import pandas as pd
 
 from presence import reading
 from presence.geo import Boundaries, load_boundaries
-from presence.models import Event, Metadata, Site, Source, TroopLevel
+from presence.models import City, Event, Metadata, Site, Source, TroopLevel
 from presence.problems import DataError, Problem
 from presence.validation import (
+    CITIES_FILE,
     EVENTS_FILE,
     SITES_FILE,
     SOURCES_FILE,
     TROOPS_FILE,
     Context,
+    check_cities,
     check_events,
     check_sites,
     check_sources,
@@ -49,6 +51,7 @@ class Dataset:
     events: tuple[Event, ...]
     troop_levels: tuple[TroopLevel, ...]
     boundaries: Boundaries
+    cities: tuple[City, ...] = ()
     folder: Path = field(default=BUNDLED_DATA)
 
     @cached_property
@@ -143,6 +146,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     sources = _read_rows(folder, SOURCES_FILE, Source, SOURCE_COLUMNS, problems, label_column="id")
     sites = _read_features(folder, SITES_FILE, Site, problems, geometry_required=True)
     events = _read_features(folder, EVENTS_FILE, Event, problems, geometry_required=False)
+    cities = _read_features(folder, CITIES_FILE, City, problems, geometry_required=True)
     levels = _read_rows(
         folder, TROOPS_FILE, TroopLevel, TROOP_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
     )
@@ -158,6 +162,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     problems += check_sites(sites, ctx)
     problems += check_events(events, ctx)
     problems += check_troop_levels(levels, ctx)
+    problems += check_cities(cities, ctx)
     if problems or metadata is None or boundaries is None:
         return None, problems
     dataset = Dataset(
@@ -167,6 +172,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
         events=tuple(sorted(events, key=lambda e: (e.date, e.id))),
         troop_levels=tuple(sorted(levels, key=lambda t: (t.year, t.as_of or ""))),
         boundaries=boundaries,
+        cities=tuple(cities),
         folder=folder,
     )
     return dataset, []

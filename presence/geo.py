@@ -20,6 +20,7 @@ from presence.reading import parse_json, read_text
 IRAQ_FILE = "iraq.geojson"
 KURDISTAN_FILE = "kurdistan_region.geojson"
 GOVERNORATES_FILE = "governorates.geojson"
+NEIGHBOURS_FILE = "neighbours.geojson"
 
 # Generous bounds used only to tell a swapped [lat, lon] pair from a point that is merely outside.
 _LON_RANGE = (38.0, 49.5)
@@ -35,6 +36,7 @@ class Boundaries:
     governorates: dict[str, BaseGeometry]
     iraq_geojson: dict[str, Any]
     kurdistan_geojson: dict[str, Any]
+    neighbours_geojson: dict[str, Any]  # the countries around Iraq, already simplified for drawing
 
     @cached_property
     def iraq_outline(self) -> dict[str, Any]:
@@ -45,6 +47,21 @@ class Boundaries:
     def kurdistan_outline(self) -> dict[str, Any]:
         """The Kurdistan Region for drawing (checks use the full polygon)."""
         return _display(self.kurdistan_geojson)
+
+    @cached_property
+    def governorates_outline(self) -> dict[str, Any]:
+        """The governorates for drawing, each with its name and a point inside it for the label."""
+        features = []
+        for name, geometry in self.governorates.items():
+            label = geometry.representative_point()
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": name, "label_at": [round(label.x, 3), round(label.y, 3)]},
+                    "geometry": mapping(geometry),
+                }
+            )
+        return _display({"type": "FeatureCollection", "features": features})
 
     @cached_property
     def _prepared(self) -> dict[str, Any]:
@@ -134,6 +151,7 @@ def load_boundaries(folder: Path) -> tuple[Boundaries | None, list[Problem]]:
     iraq = _read_polygons(folder, IRAQ_FILE, problems)
     kurdistan = _read_polygons(folder, KURDISTAN_FILE, problems)
     governorates = _read_polygons(folder, GOVERNORATES_FILE, problems)
+    neighbours = _read_polygons(folder, NEIGHBOURS_FILE, problems)
     if problems or not (iraq and kurdistan and governorates):
         return None, problems
     by_name = {}
@@ -147,6 +165,7 @@ def load_boundaries(folder: Path) -> tuple[Boundaries | None, list[Problem]]:
         return None, problems
     iraq_doc = {"type": "FeatureCollection", "features": [_feature(p, g) for p, g in iraq]}
     kurdistan_doc = {"type": "FeatureCollection", "features": [_feature(p, g) for p, g in kurdistan]}
+    neighbours_doc = {"type": "FeatureCollection", "features": [_feature(p, g) for p, g in neighbours]}
     return (
         Boundaries(
             iraq=iraq[0][1],
@@ -154,6 +173,7 @@ def load_boundaries(folder: Path) -> tuple[Boundaries | None, list[Problem]]:
             governorates=by_name,
             iraq_geojson=iraq_doc,
             kurdistan_geojson=kurdistan_doc,
+            neighbours_geojson=neighbours_doc,
         ),
         [],
     )

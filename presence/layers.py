@@ -18,7 +18,8 @@ from presence import assets
 from presence.dataset import Dataset
 from presence.event_layer import category_css, events_layer
 from presence.geo import Boundaries
-from presence.models import Event
+from presence.markers import point_feature
+from presence.models import City, Event
 from presence.style import legend_html
 from presence.year_map import CLIENT_EVENT_LIMIT
 from presence.years import events_in
@@ -56,13 +57,65 @@ class Legend(MacroElement):
         self.open = open
 
 
+def geography(boundaries: Boundaries, cities: Sequence[City]) -> folium.FeatureGroup:
+    """What a reader orients by without tiles: neighbouring countries, governorate lines, their names, and the
+    major cities. Shown only on the offline map (no tiles chosen, or tiles that failed to load)."""
+    group = folium.FeatureGroup(name="Geography", control=False)
+    folium.GeoJson(
+        boundaries.neighbours_geojson,
+        style_function=lambda _: {
+            "color": "#b9c1ca",
+            "weight": 1,
+            "fillColor": "#dde2e7",
+            "fillOpacity": 1,
+            "className": "geography neighbour",
+        },
+        interactive=False,
+    ).add_to(group)
+    folium.GeoJson(
+        boundaries.governorates_outline,
+        style_function=lambda _: {
+            "color": "#a7b0ba",
+            "weight": 1,
+            "dashArray": "3 3",
+            "fill": False,
+            "className": "geography governorate-line",
+        },
+        interactive=False,
+    ).add_to(group)
+    labels = [
+        point_feature(*f["properties"]["label_at"], {"text": escape(f["properties"]["name"]), "kind": "country"})
+        for f in boundaries.neighbours_geojson["features"]
+    ]
+    labels += [
+        point_feature(*f["properties"]["label_at"], {"text": escape(f["properties"]["name"]), "kind": "governorate"})
+        for f in boundaries.governorates_outline["features"]
+    ]
+    labels += [
+        point_feature(c.lon, c.lat, {"text": escape(c.name), "kind": "city major" if c.major else "city minor"})
+        for c in cities
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": labels},
+        marker=folium.Marker(icon=folium.DivIcon(), interactive=False, keyboard=False),
+        style_function=lambda f: {
+            "html": f"<span>{f['properties']['text']}</span>",
+            "className": f"geography place-label {f['properties']['kind']}",
+            "iconSize": [0, 0],
+        },
+    ).add_to(group)
+    return group
+
+
 def base_map(
-    boundaries: Boundaries, basemap: str = "osm", static_url: str = assets.STATIC_URL, legend_open: bool = False
+    dataset: Dataset, basemap: str = "osm", static_url: str = assets.STATIC_URL, legend_open: bool = False
 ) -> folium.Map:
-    """Iraq's outline, the Kurdistan Region and the legend over the chosen tiles; nothing year-dependent.
+    """Iraq's outline, the Kurdistan Region, the offline geography and the legend over the chosen tiles;
+    nothing year-dependent.
 
     The legend starts folded so it hides no site; marker tooltips name each status too.
     """
+    boundaries = dataset.boundaries
     west, south, east, north = boundaries.iraq.bounds
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
@@ -81,16 +134,13 @@ def base_map(
         folium.TileLayer("OpenStreetMap", max_zoom=MAX_ZOOM).add_to(fmap)
     elif basemap == "satellite":
         folium.TileLayer(_SATELLITE_URL, attr=_SATELLITE_ATTR, name="Satellite", max_zoom=MAX_ZOOM).add_to(fmap)
+    geography(boundaries, dataset.cities).add_to(fmap)
     folium.GeoJson(
         boundaries.iraq_outline,
         name="Iraq",
-        style_function=lambda _: {
-            "color": "#333333",
-            "weight": 2,
-            "fill": basemap == "none",
-            "fillColor": "#ffffff",
-            "fillOpacity": 1,
-        },
+        # Filled white only on the offline map (a CSS rule on .offline-map, see static/map.css), so the
+        # script is the same whatever the basemap and whether its tiles load.
+        style_function=lambda _: {"color": "#333333", "weight": 2, "fillOpacity": 0, "className": "iraq-outline"},
         interactive=False,
     ).add_to(fmap)
     region = boundaries.kurdistan_geojson["features"][0]["properties"]
@@ -120,6 +170,11 @@ def base_map(
     fmap.get_root().header.add_child(folium.Element(f"<style>{category_css()}</style>"))
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
+
+
+def events_sent_by_year(dataset: Dataset, own_events: Sequence[Event] = ()) -> bool:
+    """Whether some events are too many to keep in the browser and so reach the map a year at a time."""
+    return len(dataset.events) > CLIENT_EVENT_LIMIT or len(own_events) > CLIENT_EVENT_LIMIT
 
 
 def per_year_events(

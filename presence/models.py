@@ -159,6 +159,18 @@ class TroopLevel(Record):
     notes: LongText | None = None
 
 
+class City(Record):
+    """A city drawn on the map for orientation; a GeoJSON Point feature of cities.geojson."""
+
+    name: Text
+    name_geonames: Text
+    governorate: Governorate
+    major: bool
+    source_ids: SourceIds
+    lon: float
+    lat: float
+
+
 class Metadata(Record):
     """The dataset's own description: title, as-of date, licence, credit line, where to send corrections."""
 

@@ -49,7 +49,7 @@ def standalone_html(
 ) -> str:
     """One self-contained HTML file of the map, opening on `year`. Like the app's map it holds at most
     year_map.CLIENT_EVENT_LIMIT events of each kind (shipped, the reader's own); a larger set is left out."""
-    fmap = base_map(dataset.boundaries, basemap, legend_open=False)
+    fmap = base_map(dataset, basemap, legend_open=False)
     figures = {y: figures_html(dataset, y, [e for e in own_events if e.date.startswith(str(y))]) for y in dataset.years}
     literal = map_literal(dataset, own_events, popup_sources=None, figures=figures)
     fmap.add_child(YearMap(literal, follow="controls", year=year, through=through))

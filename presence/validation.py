@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from presence import dates
 from presence.geo import Boundaries, haversine_km, looks_swapped
-from presence.models import Event, Site, Source, TroopLevel
+from presence.models import City, Event, Site, Source, TroopLevel
 from presence.problems import Problem
 
 SOURCES_FILE = "sources.csv"
 SITES_FILE = "sites.geojson"
 EVENTS_FILE = "events.geojson"
 TROOPS_FILE = "troop_levels.csv"
+CITIES_FILE = "cities.geojson"
 
 # An event placed at a site should sit on it; farther than this from the site's point is a data error.
 MAX_KM_FROM_SITE = 5.0
@@ -278,4 +279,26 @@ def check_troop_levels(levels: Sequence[TroopLevel], ctx: Context) -> list[Probl
         for year in range(ctx.first_year, ctx.as_of.year + 1):
             if year not in covered:
                 problems.append(Problem(TROOPS_FILE, f"year {year}", "year", "has no row (one per year is needed)"))
+    return problems
+
+
+def check_cities(cities: Sequence[City], ctx: Context) -> list[Problem]:
+    """Unique names, points in Iraq and in (or near) their governorate, sources that resolve."""
+    problems = duplicate_ids((c.name for c in cities), CITIES_FILE)
+    for city in cities:
+        place = _place(city.lon, city.lat, ctx, CITIES_FILE, city.name)
+        problems += place
+        if not place and ctx.boundaries:
+            off = ctx.boundaries.km_outside(city.governorate, city.lon, city.lat)
+            if off is not None and off > GOVERNORATE_TOLERANCE_KM:
+                problems.append(
+                    Problem(
+                        CITIES_FILE,
+                        city.name,
+                        "governorate",
+                        f"{city.governorate!r} disagrees with the boundary: [{city.lon}, {city.lat}] is {off:.0f} km "
+                        "outside it",
+                    )
+                )
+        problems += _unknown_sources(city.source_ids, ctx, CITIES_FILE, city.name, "source_ids")
     return problems

@@ -31,8 +31,11 @@ KEY_PROBE = """() => {
   document.addEventListener('keydown', () => window.__keyTimes.push(performance.timeOrigin + performance.now()),
                             true);
 }"""
+# The map has shown a year when its badge names it and its layers have stopped changing: the badge changes
+# first (the map follows the address), while events that reach the map a year at a time come after it.
 BADGE_PROBE = """() => {
   window.__badges = window.__badges || [];
+  window.__paneTimes = [];
   window.__sentinel = window.__sentinel || Math.random();
   let last = null;
   const look = () => {
@@ -45,6 +48,11 @@ BADGE_PROBE = """() => {
   };
   new MutationObserver(look).observe(document.body, {subtree: true, childList: true, attributes: true,
                                                      attributeFilter: ['data-year']});
+  const pane = document.querySelector('.leaflet-map-pane');
+  if (pane) {
+    new MutationObserver(() => window.__paneTimes.push(performance.timeOrigin + performance.now()))
+      .observe(pane, {subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'd']});
+  }
   look();
   return window.__sentinel;
 }"""
@@ -107,11 +115,13 @@ class Tab:
         before = self.bytes_in
         self.page.locator('[data-testid="stSlider"] input[type="range"]').press(key)
         self.frame.wait_for_function("y => window.__badges.some(b => b.year === y)", arg=year, timeout=timeout)
+        self.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
         self.page.wait_for_timeout(250)  # let trailing messages of the same step arrive
         key_t = self.page.evaluate("() => window.__keyTimes[window.__keyTimes.length - 1]")
         badge_t = self.frame.evaluate("y => window.__badges.filter(b => b.year === y).pop().t", year)
-        self.frame.evaluate("() => { window.__badges = []; }")
-        return badge_t - key_t, self.bytes_in - before
+        panes_t = self.frame.evaluate("k => Math.max(0, ...window.__paneTimes.filter(t => t >= k))", key_t)
+        self.frame.evaluate("() => { window.__badges = []; window.__paneTimes = []; }")
+        return max(badge_t, panes_t) - key_t, self.bytes_in - before
 
     def rebuilt(self) -> bool:
         """Whether the map iframe was replaced since `open` (its sentinel would be gone)."""

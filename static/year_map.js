@@ -246,5 +246,34 @@
     if (this.controls.figures) this.controls.figures.innerHTML = this.data.figures[String(this.state.year)] || "";
   };
 
-  window.presenceYearMap = function (map, data, options) { return new YearMap(map, data, options); };
+  // The offline map: with no tiles chosen, or tiles that fail to load (no internet), Iraq is filled white and
+  // the countries, governorates and cities around it are shown (see .offline-map in static/map.css).
+  function watchTiles(map) {
+    var container = map.getContainer(), tiles = [], loaded = 0, failed = 0;
+    map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles.push(layer); });
+    if (!tiles.length) return L.DomUtil.addClass(container, "offline-map");
+    tiles.forEach(function (layer) {
+      layer.on("tileload", function () { loaded++; });
+      layer.on("tileerror", function () {
+        if (++failed < 4 || loaded > 0 || L.DomUtil.hasClass(container, "offline-map")) return;
+        tiles.forEach(function (tile) { map.removeLayer(tile); });
+        L.DomUtil.addClass(container, "offline-map");
+        if (map.attributionControl) map.attributionControl.addAttribution("Map tiles did not load: offline map");
+      });
+    });
+  }
+
+  // Labels of smaller places show only from zoom 7 (see [data-zoom] in static/map.css).
+  function watchZoom(map) {
+    var container = map.getContainer();
+    function mark() { container.setAttribute("data-zoom", map.getZoom() >= 7 ? "near" : "far"); }
+    map.on("zoomend", mark);
+    mark();
+  }
+
+  window.presenceYearMap = function (map, data, options) {
+    watchTiles(map);
+    watchZoom(map);
+    return new YearMap(map, data, options);
+  };
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from browsing import TILE_HOSTS, Session
@@ -108,31 +109,92 @@ def test_map_works_with_the_default_tiles_refused(session):
     assert session.unexpected_errors() == []
 
 
-def test_the_downloaded_map_works_offline_on_its_own(session, browser, tmp_path):
-    session.open("?year=2020&basemap=none")
-    with session.page.expect_download(timeout=30_000) as download:
-        session.page.get_by_role("button", name="Download this map as HTML").click()
-    path = tmp_path / "map.html"
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, app_url, browser) -> Path:
+    """The map as a reader downloads it from the app."""
+    tab = Session(browser, app_url).open("?year=2020&basemap=none")
+    with tab.page.expect_download(timeout=30_000) as download:
+        tab.page.get_by_role("button", name="Download this map as HTML").click()
+    path = tmp_path_factory.mktemp("published") / "map.html"
     download.value.save_as(path)
-    offline = new_context(browser)
-    refused: list[str] = []
+    tab.context.close()
+    return path
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_published_map_works_offline_on_its_own(browser, published, width):
+    assert published.stat().st_size < 3 * 1024 * 1024
+    offline = new_context(browser, viewport={"width": width, "height": 844})
+    requested: list[str] = []
 
     def only_the_file(route):
         if route.request.url.startswith("file:"):
             route.continue_()
         else:
-            refused.append(route.request.url)
+            requested.append(route.request.url)
             route.abort()
 
     offline.route("**/*", only_the_file)
     page = offline.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
+    page.goto(published.as_uri())
     expect(page.locator(".leaflet-marker-pane .site-marker")).to_have_count(len(DATA.sites))
-    assert page.locator(".year-badge").get_attribute("data-year") == "2020"
-    assert refused == [] and errors == []
+    expect(page.locator(".year-badge")).to_have_attribute("data-year", "2020")  # the year it was downloaded on
+    expect(page.locator(".figures-panel")).to_contain_text("US troops in Iraq")
+    page.locator(".year-input").fill("2007")  # the slider
+    expect(page.locator(".year-badge")).to_have_attribute("data-year", "2007")
+    expect(page.locator(".figures-panel")).to_contain_text("2007")
+    for site in DATA.sites:
+        status = site_status(site, 2007).status.value
+        expect(page.locator(f".site-{site.id}")).to_have_class(re.compile(rf"\bstatus-{status}\b"))
+    page.locator(".site-al-asad").click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Al-Asad Air Base")
+    expect(popup).to_contain_text("2007:")
+    assert popup.locator("ol.sources a").count() == len(set(site_sources_of("al-asad")))  # every source, no panel
+    page.locator(".leaflet-popup-close-button").click()
+    page.locator(".year-input").fill("2024")
+    page.get_by_role("button", name="Play").click()  # plays to the last year, then stops
+    expect(page.locator(".year-badge")).to_have_attribute("data-year", str(DATA.years.stop - 1), timeout=10_000)
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=5_000)
+    expect(page.locator(".credit-line")).to_contain_text(DATA.metadata.credit)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
+    expect(page.locator(".offline-map .place-label.country span", has_text="Syria")).to_be_visible()  # neighbours
+    assert requested == [] and errors == []
     offline.close()
+
+
+def site_sources_of(site_id: str) -> list[str]:
+    site = DATA.sites_by_id[site_id]
+    return [
+        *site.source_ids,
+        *(i for p in site.presence for i in p.source_ids),
+        *(i for h in site.handovers for i in h.source_ids),
+    ]
+
+
+def test_the_offline_map_shows_neighbours_governorates_and_cities(session):
+    session.open("?year=2020&basemap=none")
+    for label in ("Syria", "Iran", "Turkey", "Saudi Arabia", "Kuwait", "Jordan"):
+        expect(session.map.locator(".place-label.country span", has_text=label)).to_be_visible()
+    for label in ("Baghdad", "Basra", "Mosul", "Erbil"):
+        expect(session.map.locator(".place-label.city span", has_text=label)).to_be_visible()
+    neighbours = session.map.locator("path.neighbour")
+    expect(neighbours).to_have_count(len(DATA.boundaries.neighbours_geojson["features"]))
+    expect(session.map.locator("path.governorate-line")).to_have_count(18)
+    shown = "els => els.every(e => getComputedStyle(e).visibility === 'visible')"
+    assert neighbours.evaluate_all(shown) and session.map.locator("path.governorate-line").evaluate_all(shown)
+    assert session.unexpected_errors() == []
+
+
+def test_tiles_that_cannot_load_give_way_to_the_offline_map(session):
+    session.open("?year=2020")  # OpenStreetMap tiles, refused by the closed network
+    expect(session.map.locator(".leaflet-container.offline-map")).to_have_count(1, timeout=15_000)
+    expect(session.map.locator(".leaflet-tile-pane img")).to_have_count(0)
+    expect(session.map.locator(".place-label.city span", has_text="Baghdad")).to_be_visible()
+    expect(session.map.locator(".leaflet-control-attribution")).to_contain_text("offline map")
 
 
 def test_play_steps_through_the_years_and_stops_at_the_end(session):

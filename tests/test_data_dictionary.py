@@ -9,7 +9,7 @@ import re
 import pytest
 
 from presence.dataset import BUNDLED_DATA, SOURCE_COLUMNS, TROOP_COLUMNS
-from presence.models import Event, Handover, Metadata, Presence, Site
+from presence.models import City, Event, Handover, Metadata, Presence, Site
 
 README = BUNDLED_DATA / "README.md"
 
@@ -42,6 +42,7 @@ EXPECTED = {
     "events.geojson": model_fields(Event, geometry=True),
     "troop_levels.csv": set(TROOP_COLUMNS),
     "sources.csv": set(SOURCE_COLUMNS),
+    "cities.geojson": model_fields(City, geometry=True),
 }
 
 

@@ -68,7 +68,7 @@ def test_clicked(value, expected):
 
 
 def test_base_map_loads_nothing_from_the_internet(dataset: Dataset):
-    html = base_map(dataset.boundaries, "none").get_root().render()
+    html = base_map(dataset, "none").get_root().render()
     assert re.findall(r'<script src="(https?:[^"]+)"', html) == []
     assert re.findall(r'<link rel="stylesheet" href="(https?:[^"]+)"', html) == []
     assert '<script src="/app/static/vendor/leaflet/leaflet.js">' in html
@@ -80,7 +80,7 @@ def test_the_app_map_does_not_change_with_the_view(dataset: Dataset):
     from presence.year_map import YearMap, map_literal
 
     def script() -> str:
-        fmap = base_map(dataset.boundaries, "osm")
+        fmap = base_map(dataset, "osm")
         fmap.add_child(YearMap(map_literal(dataset), follow="url"))
         return re.sub(r"_[0-9a-f]{32}", "", fmap.get_root().render())
 
@@ -158,5 +158,32 @@ def test_events_layer_mode_follows_the_number_of_events(dataset: Dataset, count,
 
 
 def _render(group, dataset: Dataset) -> str:
-    fmap = base_map(dataset.boundaries, "none")
+    fmap = base_map(dataset, "none")
     return _get_feature_group_string(group, fmap, 0)
+
+
+def test_export_html_writes_the_published_map(tmp_path, capsys):
+    from presence.__main__ import main
+
+    out = tmp_path / "map.html"
+    assert main(["export-html", str(out), "--year", "2011"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '"year": 2011' in html and "presenceYearMap(" in html
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [(["--year", "1990"], 2, "--year 1990 is not between")])
+def test_export_html_refuses_a_year_outside_the_data(tmp_path, capsys, args, status, message):
+    from presence.__main__ import main
+
+    assert main(["export-html", str(tmp_path / "x.html"), *args]) == status
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_export_html_names_the_problems_of_a_broken_folder(data_copy, tmp_path, capsys):
+    from presence.__main__ import main
+
+    (data_copy / "sites.geojson").write_text("{", encoding="utf-8")
+    assert main(["export-html", str(tmp_path / "x.html"), "--data", str(data_copy)]) == 1
+    assert "sites.geojson: is not valid JSON" in capsys.readouterr().err
