@@ -10,12 +10,15 @@ from streamlit_folium import st_folium
 from presence.details import (
     md,
     presence_table,
+    site_choice_label,
     site_events,
     site_markdown,
     site_sources,
+    sites_in_list_order,
     sources_markdown,
     troops_caption,
 )
+from presence.footprint import coverage
 from presence.layers import BASEMAPS, base_map, events_sent_by_year, per_year_events
 from presence.publish import standalone_html
 from presence.view import View, clicked, params_for
@@ -124,6 +127,8 @@ def year_and_figures() -> None:
     )
     if own_of_year:
         st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
+    shown = figures.sites_federal + figures.sites_kurdistan
+    st.caption(coverage(dataset.footprint, year, shown, dataset.sources_by_id))
     if SERVER_LAYERS:
         the_map()
     st.download_button(
@@ -168,14 +173,17 @@ with map_col:
         the_map()
 
 view = st.session_state.view
-site_ids = [s.id for s in dataset.sites]
+site_ids = [s.id for s in sites_in_list_order(dataset.sites)]
 with detail_col:
     picked = st.selectbox(
         "Site",
         [None, *site_ids],
         index=site_ids.index(view.site) + 1 if view.site else 0,
-        format_func=lambda i: "Choose a site, or click one on the map" if i is None else dataset.sites_by_id[i].name,
+        format_func=lambda i: (
+            "Choose a site, or click one on the map" if i is None else site_choice_label(dataset.sites_by_id[i])
+        ),
         key=f"site_pick_{view.site}_{view.event}",
+        help="Type to search by name, other name, Arabic name or governorate.",
     )
     if picked != view.site and (picked or view.site):
         view = (

@@ -6,6 +6,7 @@ import streamlit as st
 
 from presence.citations import citations, data_zip, sources_table
 from presence.details import md
+from presence.footprint import footprint_table
 from shell import dataset_or_stop, enter, navigation
 
 st.set_page_config(page_title="Sources · US military presence in Iraq", page_icon="📚", layout="wide")
@@ -62,12 +63,19 @@ if picked and picked.selection.rows:
             elif cite.kind == "event":
                 params["event"] = cite.record
                 params["year"] = cite.record[:4]
-            else:
+            elif cite.kind in ("troop level", "base count"):
                 params["year"] = cite.record
             st.page_link("app.py", label=f"{cite.kind} {cite.record} ({cite.field})", query_params=params)
 
 st.subheader("How the map is computed")
 st.markdown(
+    f"- **Which sites.** The map shows {len(dataset.sites)} sites: every installation of 2003-2011 that held "
+    "about 1,000 or more US personnel or was a named hub, at least one site in every governorate where sources "
+    "place US forces, every coalition site of 2014-2021 that sources name, the sites after 2021 as far as "
+    "sources go, and smaller posts whose US presence a source dates. The US had hundreds of small outposts "
+    "(about 505 bases at the 2008 peak) that no source dates; they are not drawn, and the map page gives each "
+    "year's published count beside the number of sites it shows (table below). Bases that hosted only other "
+    "coalition nations are left out.\n"
     "- **Status in a year.** Present: US forces there all year. Arrived: a stay began that year and lasted past "
     "its end. Left: the last stay touching the year ended in it. Absent otherwise. A period that starts in the "
     "month the previous one ends, or the month after (one mission handing over to the next), continues the same "
@@ -80,6 +88,10 @@ st.markdown(
     "- **Disputed facts.** Where sources disagree the record keeps both and says which it used; troop figures "
     "give the range, never an average. Unknown values stay empty."
 )
+st.subheader("Published counts of US bases in Iraq")
+st.caption("Every count a source gives, by year; the map page compares a year's largest count with its sites.")
+st.dataframe(footprint_table(dataset), hide_index=True, width="stretch")
+
 with st.expander("Data dictionary (data/README.md)"):
     st.markdown(
         (dataset.folder / "README.md").read_text(encoding="utf-8")

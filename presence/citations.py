@@ -18,7 +18,7 @@ class Citation:
     """One record citing one source, in one field."""
 
     source_id: str
-    kind: str  # site, event or troop level
+    kind: str  # site, event, troop level, base count or city
     record: str
     field: str
 
@@ -43,6 +43,10 @@ def citations(dataset: Dataset) -> dict[str, list[Citation]]:
         cite(event.location_source_ids, "event", event.id, "location_source_ids")
     for level in dataset.troop_levels:
         cite(level.source_ids, "troop level", str(level.year), "source_ids")
+    for row in dataset.footprint:
+        cite(row.source_ids, "base count", str(row.year), "source_ids")
+    for city in dataset.cities:
+        cite(city.source_ids, "city", city.name, "source_ids")
     return dict(found)
 
 

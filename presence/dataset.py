@@ -11,17 +11,19 @@ import pandas as pd
 
 from presence import reading
 from presence.geo import Boundaries, load_boundaries
-from presence.models import City, Event, Metadata, Site, Source, TroopLevel
+from presence.models import BaseCount, City, Event, Metadata, Site, Source, TroopLevel
 from presence.problems import DataError, Problem
 from presence.validation import (
     CITIES_FILE,
     EVENTS_FILE,
+    FOOTPRINT_FILE,
     SITES_FILE,
     SOURCES_FILE,
     TROOPS_FILE,
     Context,
     check_cities,
     check_events,
+    check_footprint,
     check_sites,
     check_sources,
     check_troop_levels,
@@ -33,6 +35,7 @@ BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 
 SOURCE_COLUMNS = ["id", "title", "publisher", "published", "url", "accessed", "note"]
 TROOP_COLUMNS = ["year", "troops_low", "troops_high", "figure_kind", "as_of", "source_ids", "notes"]
+FOOTPRINT_COLUMNS = ["year", "bases_low", "bases_high", "as_of", "what", "source_ids", "notes"]
 
 
 def data_dir() -> Path:
@@ -52,6 +55,7 @@ class Dataset:
     troop_levels: tuple[TroopLevel, ...]
     boundaries: Boundaries
     cities: tuple[City, ...] = ()
+    footprint: tuple[BaseCount, ...] = ()
     folder: Path = field(default=BUNDLED_DATA)
 
     @cached_property
@@ -147,6 +151,9 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     sites = _read_features(folder, SITES_FILE, Site, problems, geometry_required=True)
     events = _read_features(folder, EVENTS_FILE, Event, problems, geometry_required=False)
     cities = _read_features(folder, CITIES_FILE, City, problems, geometry_required=True)
+    footprint = _read_rows(
+        folder, FOOTPRINT_FILE, BaseCount, FOOTPRINT_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
+    )
     levels = _read_rows(
         folder, TROOPS_FILE, TroopLevel, TROOP_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
     )
@@ -163,6 +170,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     problems += check_events(events, ctx)
     problems += check_troop_levels(levels, ctx)
     problems += check_cities(cities, ctx)
+    problems += check_footprint(footprint, ctx)
     if problems or metadata is None or boundaries is None:
         return None, problems
     dataset = Dataset(
@@ -173,6 +181,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
         troop_levels=tuple(sorted(levels, key=lambda t: (t.year, t.as_of or ""))),
         boundaries=boundaries,
         cities=tuple(cities),
+        footprint=tuple(sorted(footprint, key=lambda c: (c.year, c.as_of or ""))),
         folder=folder,
     )
     return dataset, []

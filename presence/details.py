@@ -57,6 +57,19 @@ def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -
     return "\n".join(lines)
 
 
+def site_choice_label(site: Site) -> str:
+    """A site as the site list shows it: where it is first (the list is grouped by region and governorate),
+    then its name, other names and Arabic name, so typing any of them finds it."""
+    region = "Kurdistan Region, " if site.region == "kurdistan" else ""
+    names = [*site.aliases, *([site.name_ar] if site.name_ar else [])]
+    return f"{region}{site.governorate} · {site.name}" + (f" ({'; '.join(names)})" if names else "")
+
+
+def sites_in_list_order(sites: Sequence[Site]) -> list[Site]:
+    """Federal Iraq first, then the Kurdistan Region; by governorate, then name."""
+    return sorted(sites, key=lambda s: (s.region == "kurdistan", s.governorate, s.name.casefold()))
+
+
 def site_sources(site: Site) -> list[str]:
     """Every source a site record cites, in the order they appear."""
     ids = [*site.source_ids, *site.location_source_ids]

@@ -159,6 +159,25 @@ class TroopLevel(Record):
     notes: LongText | None = None
 
 
+class BaseCount(Record):
+    """A published count of US bases (or installations, or coalition sites) in Iraq; a row of footprint.csv.
+
+    Both counts empty means no count was published for the year, and `notes` says so.
+    """
+
+    year: int
+    bases_low: Annotated[int, Field(ge=0)] | None = None
+    bases_high: Annotated[int, Field(ge=0)] | None = None
+    as_of: PartialDate | None = None
+    what: Text | None = None
+    source_ids: list[Slug] = []
+    notes: LongText | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.bases_low is not None or self.bases_high is not None
+
+
 class City(Record):
     """A city drawn on the map for orientation; a GeoJSON Point feature of cities.geojson."""
 

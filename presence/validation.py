@@ -6,13 +6,14 @@ serve the shipped data folder and anything a user loads.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from presence import dates
 from presence.geo import Boundaries, haversine_km, looks_swapped
-from presence.models import City, Event, Site, Source, TroopLevel
+from presence.models import BaseCount, City, Event, Site, Source, TroopLevel
 from presence.problems import Problem
 
 SOURCES_FILE = "sources.csv"
@@ -20,6 +21,7 @@ SITES_FILE = "sites.geojson"
 EVENTS_FILE = "events.geojson"
 TROOPS_FILE = "troop_levels.csv"
 CITIES_FILE = "cities.geojson"
+FOOTPRINT_FILE = "footprint.csv"
 
 # An event placed at a site should sit on it; farther than this from the site's point is a data error.
 MAX_KM_FROM_SITE = 5.0
@@ -156,11 +158,35 @@ def check_sites(sites: Sequence[Site], ctx: Context) -> list[Problem]:
     return problems
 
 
+# The force rule: which mission a period may name, by when it falls. (first day, last day) of each; None: open.
+FORCE_SPANS = {
+    "us_combat": ((dt.date(2003, 1, 1), dt.date(2010, 8, 31)),),
+    "us_advisers": ((dt.date(2010, 9, 1), dt.date(2011, 12, 31)), (dt.date(2021, 12, 1), None)),
+    "coalition": ((dt.date(2014, 6, 1), dt.date(2021, 12, 31)),),
+}
+FORCE_RULE = {
+    "us_combat": "the combat mission ran from 2003 to August 2010",
+    "us_advisers": "advisers are Operation New Dawn (September 2010 to December 2011) or after December 2021",
+    "coalition": "the coalition period runs from June 2014 to December 2021",
+}
+
+
+def _force_rule(period, field: str, label: str) -> list[Problem]:
+    # A date of month or year precision passes when some day it can mean fits ("2014" can be June 2014).
+    first, last = dates.last_day(period.start), dates.first_day(period.end) if period.end else None
+    for begin, end in FORCE_SPANS[period.force]:
+        if first >= begin and (end is None or (last is not None and last <= end)):
+            return []
+    span = f"{period.start} to {period.end or 'the present'}"
+    return [Problem(SITES_FILE, label, f"{field}.force", f"{period.force!r} for {span}: {FORCE_RULE[period.force]}")]
+
+
 def _check_periods(site: Site, ctx: Context) -> list[Problem]:
     problems: list[Problem] = []
     label = site.id
     for i, period in enumerate(site.presence):
         field = f"presence[{i}]"
+        problems += _force_rule(period, field, label)
         problems += _in_span(period.start, ctx, SITES_FILE, label, f"{field}.start")
         problems += _unknown_sources(period.source_ids, ctx, SITES_FILE, label, f"{field}.source_ids")
         if period.end is not None:
@@ -301,4 +327,34 @@ def check_cities(cities: Sequence[City], ctx: Context) -> list[Problem]:
                     )
                 )
         problems += _unknown_sources(city.source_ids, ctx, CITIES_FILE, city.name, "source_ids")
+    return problems
+
+
+def check_footprint(counts: Sequence[BaseCount], ctx: Context) -> list[Problem]:
+    """Every year has a row; a count says what it counts, when, and who says so; low <= high."""
+    problems: list[Problem] = []
+    for row in counts:
+        label = f"year {row.year}"
+        if ctx.first_year and row.year < ctx.first_year or ctx.as_of and row.year > ctx.as_of.year:
+            problems.append(Problem(FOOTPRINT_FILE, label, "year", f"{row.year} is outside the dataset's years"))
+        if row.counted:
+            for name in ("what", "as_of"):
+                if getattr(row, name) is None:
+                    problems.append(Problem(FOOTPRINT_FILE, label, name, "is empty; a count must say this"))
+            if not row.source_ids:
+                problems.append(Problem(FOOTPRINT_FILE, label, "source_ids", "is empty; a count needs a source"))
+        elif row.notes is None:
+            problems.append(Problem(FOOTPRINT_FILE, label, "notes", "is empty; a year without a count says so here"))
+        if row.bases_low is not None and row.bases_high is not None and row.bases_low > row.bases_high:
+            problems.append(
+                Problem(FOOTPRINT_FILE, label, "bases_low", f"{row.bases_low} is more than bases_high {row.bases_high}")
+            )
+        if row.as_of is not None and dates.year_of(row.as_of) != row.year:
+            problems.append(Problem(FOOTPRINT_FILE, label, "as_of", f"{row.as_of} is not in {row.year}"))
+        problems += _unknown_sources(row.source_ids, ctx, FOOTPRINT_FILE, label, "source_ids")
+    if counts and ctx.first_year and ctx.as_of:
+        covered = {row.year for row in counts}
+        for year in range(ctx.first_year, ctx.as_of.year + 1):
+            if year not in covered:
+                problems.append(Problem(FOOTPRINT_FILE, f"year {year}", "year", "has no row (one per year is needed)"))
     return problems

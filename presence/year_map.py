@@ -64,6 +64,7 @@ def _site(site: Site, years: range, sources: Mapping[str, Source], popup_sources
         "lon": site.lon,
         "lat": site.lat,
         "name": escape(site.name),
+        "kind": site.kind,
         "runs": status_runs(site, years),
         "head": head,
         "body": body,
@@ -107,17 +108,21 @@ def map_data(
     sources: Mapping[str, Source],
     years: range,
     *,
+    bounds: tuple[float, float, float, float],
     popup_sources: int | None = popups.POPUP_SOURCES,
     figures: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the script needs, as plain data. Events without a place are left out (nothing to draw);
-    events are expected in date order. `figures` (published files only) is HTML per year."""
+    events are expected in date order. `bounds` (west, south, east, north) is what the map keeps fitted until
+    the reader moves it. `figures` (published files only) is HTML per year."""
     shipped = [_event(e, all_sites, sources, False) for e in events if e.lon is not None]
     mine = [_event(e, all_sites, {}, True) for e in own_events if e.lon is not None]
     fanned(shipped)
     fanned(mine)
+    west, south, east, north = bounds
     return {
         "years": [years.start, years.stop - 1],
+        "bounds": [[south, west], [north, east]],
         "glyphs": {status.value: glyph.svg for status, glyph in STATUS_GLYPHS.items()},
         "statusLabels": {status.value: escape(glyph.label) for status, glyph in STATUS_GLYPHS.items()},
         "categoryGlyphs": {c: category_glyph(c, EVENT_ICON).svg for c in CATEGORIES},
@@ -184,6 +189,7 @@ def map_literal(
         dataset.sites_by_id,
         dataset.sources_by_id,
         dataset.years,
+        bounds=dataset.boundaries.iraq.bounds,
         popup_sources=popup_sources,
         figures=figures,
     )

@@ -19,6 +19,7 @@
   "use strict";
 
   var PLAY_STEP_MS = 1200;
+  var SPREAD_PX = 22; // sites closer than this on screen are set apart (Baghdad alone has a dozen)
 
   // [status, description] of a year from a site's runs; before its first run a site had no US forces.
   function statusIn(runs, year) {
@@ -40,6 +41,7 @@
     this.badge = L.DomUtil.create("div", "year-badge", map.getContainer());
     this.badge.setAttribute("role", "status");
     this.sites = this._drawSites();
+    map.on("zoomend", this._spread, this);
     this.eventsLayer = L.featureGroup().addTo(map);
     this.eventMarkers = {};
     var initial = { year: options.year || this.last, site: null, event: null, through: !!options.through };
@@ -73,8 +75,8 @@
     if (!entry.icons[status]) {
       var half = this.data.siteIcon / 2;
       entry.icons[status] = L.divIcon({
-        html: this.data.glyphs[status],
-        className: "site-marker site-" + entry.data.id + " status-" + status,
+        html: this.data.glyphs[status] + '<span class="site-label">' + entry.data.name + "</span>",
+        className: "site-marker site-" + entry.data.id + " status-" + status + " kind-" + entry.data.kind,
         iconSize: [this.data.siteIcon, this.data.siteIcon],
         iconAnchor: [half, half],
       });
@@ -132,6 +134,40 @@
       }
       if (entry.marker.isPopupOpen()) entry.marker.getPopup().update();
       if (entry.marker.isTooltipOpen()) entry.marker.getTooltip().update();
+    });
+    this._spread();
+  };
+
+  // Sites that would overlap at this zoom are packed into a small grid of smaller markers around their common
+  // centre, rows from north to south and west to east, so that each stays visible and clickable; zooming in
+  // separates them. A site alone stands on its own point.
+  YearMap.prototype._spread = function () {
+    var map = this.map, entries = this.sites, size = this.data.siteIcon;
+    var points = entries.map(function (entry) { return map.latLngToLayerPoint(entry.marker.getLatLng()); });
+    var group = entries.map(function (_, i) { return i; });
+    function root(i) { while (group[i] !== i) i = group[i] = group[group[i]]; return i; }
+    for (var i = 0; i < entries.length; i++) {
+      for (var j = i + 1; j < entries.length; j++) {
+        if (points[i].distanceTo(points[j]) < SPREAD_PX) group[root(j)] = root(i);
+      }
+    }
+    var groups = {};
+    entries.forEach(function (_, k) { (groups[root(k)] = groups[root(k)] || []).push(k); });
+    Object.keys(groups).forEach(function (key) {
+      var members = groups[key].sort(function (a, b) { return points[a].y - points[b].y || points[a].x - points[b].x; });
+      var n = members.length, cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+      var icon = n === 1 ? size : n <= 4 ? 18 : 12, cell = icon + 2;
+      var centre = members.reduce(function (sum, k) { return sum.add(points[k]); }, L.point(0, 0)).divideBy(n);
+      members.forEach(function (k, m) {
+        var at = n === 1 ? points[k] : centre.add(L.point(((m % cols) - (cols - 1) / 2) * cell,
+                                                          (Math.floor(m / cols) - (rows - 1) / 2) * cell));
+        var el = entries[k].marker._icon;
+        if (!el) return;
+        el.style.width = el.style.height = icon + "px";
+        el.style.marginLeft = at.x - points[k].x - icon / 2 + "px";
+        el.style.marginTop = at.y - points[k].y - icon / 2 + "px";
+        L.DomUtil[n > 1 ? "addClass" : "removeClass"](el, "crowded");
+      });
     });
   };
 
@@ -263,15 +299,30 @@
     });
   }
 
-  // Labels of smaller places show only from zoom 7 (see [data-zoom] in static/map.css).
+  // Labels appear as the reader zooms in: smaller places and the air bases from zoom 7, every site from
+  // zoom 9 (see [data-zoom] in static/map.css).
   function watchZoom(map) {
     var container = map.getContainer();
-    function mark() { container.setAttribute("data-zoom", map.getZoom() >= 7 ? "near" : "far"); }
+    function mark() {
+      var zoom = map.getZoom();
+      container.setAttribute("data-zoom", zoom >= 9 ? "close" : zoom >= 7 ? "near" : "far");
+    }
     map.on("zoomend", mark);
     mark();
   }
 
+  // Until the reader moves the map, keep Iraq fitted to it: the frame takes its final size only after the
+  // page's layout settles, and a view fitted to a passing size would open the map too far in or out.
+  function keepFitted(map, bounds) {
+    var container = map.getContainer(), touched = false;
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+      container.addEventListener(type, function () { touched = true; }, true);
+    });
+    map.on("resize", function () { if (!touched) map.fitBounds(bounds, { animate: false }); });
+  }
+
   window.presenceYearMap = function (map, data, options) {
+    keepFitted(map, data.bounds);
     watchTiles(map);
     watchZoom(map);
     return new YearMap(map, data, options);

@@ -36,24 +36,55 @@ class Session:
         """Wait until the app has finished running its script (Streamlit marks its root element)."""
         self.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=30_000)
 
-    def _map_in_view(self):
-        # A run under way may still change the page's layout: let it end first. After Streamlit's layout
-        # settles, headless Chromium can hit-test the iframe at its earlier position until the page scrolls:
-        # scroll the map to the middle and let two frames be drawn.
+    def _map_in_view(self, selector: str):
+        """Scroll the map to the middle of the window, then wait until neither the map's frame in the page nor
+        the element in the map has moved for three drawn frames: Streamlit's layout and Leaflet's view both
+        settle after a run, and a click in between lands elsewhere."""
         self.settled()
-        self.page.locator(MAP_FRAME).evaluate(
-            "e => new Promise(done => { e.scrollIntoView({block: 'center'}); "
-            "requestAnimationFrame(() => requestAnimationFrame(done)); })"
-        )
+        frame = self.page.locator(MAP_FRAME)
+        frame.evaluate("e => e.scrollIntoView({block: 'center'})")
+        element = self.map.locator(selector)
+        still, last = 0, None
+        while still < 3:
+            now = (
+                frame.evaluate(
+                    "e => new Promise(r => requestAnimationFrame(() => r(JSON.stringify(e.getBoundingClientRect()))))"
+                ),
+                element.evaluate("e => JSON.stringify(e.getBoundingClientRect())"),
+            )
+            still = still + 1 if now == last else 0
+            last = now
 
     def click_in_map(self, selector: str):
-        """Click an element of the map, with the map scrolled into view."""
-        self._map_in_view()
+        """Click an element of the map: a click event sent to the element itself, so that the test does not
+        depend on what lies under the pointer while the page's layout settles. Whether a marker can be
+        clicked where it stands is tested on its own (`click_on_screen`)."""
+        self.settled()
+        self.map.locator(selector).dispatch_event("click")
+
+    def click_on_screen(self, selector: str):
+        """Click an element of the map with the mouse, at its place on the screen."""
+        self._map_in_view(selector)
         self.map.locator(selector).click()
+
+    def in_the_open(self, selector: str) -> str:
+        """The id class (e.g. `event-2020-01-08-...`) of the first element matching `selector` that nothing
+        covers at its centre: at the opening zoom some markers lie under their neighbours."""
+        return self.map.locator(selector).evaluate_all(
+            """els => {
+                const free = els.find(e => {
+                    const r = e.getBoundingClientRect();
+                    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                    return top && e.contains(top);
+                });
+                return free ? [...free.classList].find(c => /^(event|site)-/.test(c) && c !== 'event-marker'
+                                                       && c !== 'site-marker') : null;
+            }"""
+        )
 
     def hover_in_map(self, selector: str):
         """Point at an element of the map (for its tooltip), with the map scrolled into view."""
-        self._map_in_view()
+        self._map_in_view(selector)
         self.map.locator(selector).hover()
 
     def badge_year(self) -> str:

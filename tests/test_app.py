@@ -111,3 +111,21 @@ def test_play_from_the_last_year_starts_again_at_the_first(dataset: Dataset):
     assert at.button[0].label == "Pause"
     at.slider(key="year").set_value(2010).run()  # touching the slider stops playing
     assert at.session_state["playing"] is False
+
+
+@pytest.mark.parametrize("year", [2008, 2015])
+def test_the_page_says_how_many_of_the_years_bases_it_shows(dataset: Dataset, year):
+    at = run_app(year=str(year))
+    figures = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
+    shown = figures.sites_federal + figures.sites_kurdistan
+    captions = "\n".join(c.value for c in at.caption)
+    assert f"The map shows {shown} sites that hosted US forces in {year}" in captions
+    assert ("Published count" in captions) == (year == 2008)
+
+
+def test_the_site_list_is_grouped_and_searchable_by_other_names():
+    at = run_app(year="2008")
+    labels = at.selectbox[0].options
+    assert any(label.startswith("Anbar · Al-Asad Air Base (") and "Camp Cupcake" in label for label in labels)
+    kurdish = [i for i, label in enumerate(labels) if label.startswith("Kurdistan Region")]
+    assert kurdish and kurdish == list(range(kurdish[0], len(labels)))  # the Kurdistan Region's sites come last

@@ -213,7 +213,7 @@ def test_clicking_an_event_shows_its_story(session):
     session.open("?year=2020&basemap=none")
     markers = session.map.locator(".event-marker")
     expect(markers).to_have_count(sum(e.date.startswith("2020") and e.lon is not None for e in DATA.events))
-    session.click_in_map(".event-marker.category-attack >> nth=0")
+    session.click_in_map("." + session.in_the_open(".event-marker.category-attack"))
     expect(session.map.locator(".leaflet-popup-content")).to_contain_text("Casualties")
     details = session.page.locator(".st-key-details")
     expect(details).to_contain_text("Casualties:", timeout=15_000)
@@ -268,3 +268,36 @@ def test_the_browser_is_the_same_on_every_machine(session):
     assert seen["liberation"] == seen["mono"]  # a font of the machine's, not the project's, is not seen
     assert (seen["zone"], seen["language"], seen["scale"]) == ("UTC", "en-US", 1)
     assert (seen["width"], seen["height"]) == (1400, 1000)
+
+
+def test_the_site_list_finds_a_site_by_another_name(session):
+    session.open("?year=2008&basemap=none")
+    box = session.page.get_by_role("combobox", name="Site")
+    box.click()
+    box.press_sequentially("Camp Cupcake")  # an alias of Al-Asad Air Base
+    session.page.get_by_role("option", name=re.compile("Al-Asad Air Base")).click()
+    expect(session.page.locator(".st-key-details")).to_contain_text("Al-Asad Air Base", timeout=15_000)
+    expect(session.page).to_have_url(re.compile("site=al-asad"))
+    assert session.unexpected_errors() == []
+
+
+def test_sites_sharing_a_point_stay_apart_and_clickable(session):
+    # Sites of the 2010s stand on one point in Baghdad's International Zone; at the opening zoom they are
+    # packed side by side, none hiding another, each clickable.
+    session.open("?year=2020&basemap=none")
+    union = DATA.sites_by_id["union-iii"]
+    shared = [s.id for s in DATA.sites if (s.lon, s.lat) == (union.lon, union.lat)]
+    assert len(shared) >= 2
+    selector = ", ".join(f".site-{i}" for i in shared)
+    expect(session.map.locator(selector)).to_have_count(len(shared))
+    boxes = session.map.locator(selector).evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:  # no two markers overlap
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    target = shared[-1]
+    session.click_on_screen(f".site-{target}")
+    expect(session.page).to_have_url(re.compile(f"site={target}"), timeout=15_000)
+    expect(session.page.locator(".st-key-details")).to_contain_text(DATA.sites_by_id[target].name)
+    assert session.unexpected_errors() == []

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from presence.dataset import BUNDLED_DATA, SOURCE_COLUMNS, TROOP_COLUMNS
+from presence.dataset import BUNDLED_DATA, FOOTPRINT_COLUMNS, SOURCE_COLUMNS, TROOP_COLUMNS
 from presence.models import City, Event, Handover, Metadata, Presence, Site
 
 README = BUNDLED_DATA / "README.md"
@@ -43,6 +43,7 @@ EXPECTED = {
     "troop_levels.csv": set(TROOP_COLUMNS),
     "sources.csv": set(SOURCE_COLUMNS),
     "cities.geojson": model_fields(City, geometry=True),
+    "footprint.csv": set(FOOTPRINT_COLUMNS),
 }
 
 
@@ -94,6 +95,8 @@ def test_the_files_table_gives_the_true_record_counts(dataset):
         "events.geojson": len(dataset.events),
         "troop_levels.csv": len(dataset.troop_levels),
         "sources.csv": len(dataset.sources),
+        "footprint.csv": len(dataset.footprint),
+        "cities.geojson": len(dataset.cities),
     }
     for name, count in counts.items():
         row = re.search(rf"\| `{re.escape(name)}` \|[^|]*\| (\d+) \|", text)

@@ -39,6 +39,16 @@ def test_events_reach_past_the_january_2026_handover(dataset: Dataset):
         ("bucca", 2009, Status.LEFT),
         ("taji", 2020, Status.LEFT),
         ("qayyarah-west", 2016, Status.ARRIVED),
+        ("kalsu", 2011, Status.LEFT),  # handed over 11 December 2011
+        ("camp-fallujah", 2010, Status.ABSENT),  # handed over January 2009; US advisers back in 2011
+        ("camp-fallujah", 2011, Status.LEFT),
+        ("fob-falcon", 2008, Status.PRESENT),
+        ("besmaya", 2020, Status.LEFT),  # coalition area handed over July 2020
+        ("mosul-palace", 2020, Status.LEFT),
+        ("camp-swift", 2016, Status.ARRIVED),
+        ("abu-ghraib-prison", 2006, Status.LEFT),
+        ("us-embassy-baghdad", 2020, Status.PRESENT),
+        ("al-asad", 2010, Status.PRESENT),  # the combat mission handing over to New Dawn is one stay
     ],
 )
 def test_site_status_on_the_real_data(dataset: Dataset, site, year, status):
@@ -111,3 +121,37 @@ def test_pandas_views_hold_every_record(dataset: Dataset):
     assert set(dataset.sites_frame()["region"]) == {"federal", "kurdistan"}
     assert len(dataset.troop_levels_frame()) == len(dataset.troop_levels)
     assert dataset.sources_frame()["id"].is_unique
+
+
+@pytest.mark.parametrize(
+    ("year", "federal_at_end", "kurdistan_at_end"),
+    [(2011, 0, 0), (2012, 0, 0), (2013, 0, 0), (2026, 0, 2)],  # out of Iraq, then out of federal Iraq
+)
+def test_sites_with_us_forces_at_the_end_of_a_year(dataset: Dataset, year, federal_at_end, kurdistan_at_end):
+    figures = year_figures(dataset.sites, dataset.events_of(year), dataset.troop_levels, year)
+    assert (figures.sites_federal_at_end, figures.sites_kurdistan_at_end) == (federal_at_end, kurdistan_at_end)
+
+
+def test_the_war_years_show_dozens_of_sites_and_the_map_says_how_many_it_leaves_out(dataset: Dataset):
+    from presence.footprint import peak_count
+
+    for year in (2004, 2007, 2008, 2010):
+        figures = year_figures(dataset.sites, dataset.events_of(year), dataset.troop_levels, year)
+        shown = figures.sites_federal + figures.sites_kurdistan
+        assert shown >= 35, year
+        peak = peak_count(dataset.footprint, year)
+        assert peak is None or (peak.bases_high or peak.bases_low) >= shown, year
+
+
+def test_every_site_lies_in_the_governorate_it_names(dataset: Dataset):
+    # Natural Earth's lines are generalised: 20 km of tolerance (see data/README.md, Methodology).
+    for site in dataset.sites:
+        off = dataset.boundaries.km_outside(site.governorate, site.lon, site.lat)
+        assert off is not None and off <= 20.0, (site.id, site.governorate, off)
+
+
+def test_every_governorate_with_us_forces_has_a_site(dataset: Dataset):
+    named = {s.governorate for s in dataset.sites}
+    # Every governorate but the three where sources place no US base (Kurdistan Region's Dohuk and
+    # Sulaymaniyah; see data/README.md).
+    assert set(dataset.boundaries.governorates) - named <= {"Dohuk", "Sulaymaniyah"}

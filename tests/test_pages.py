@@ -162,7 +162,7 @@ def test_every_source_is_cited_by_some_record(dataset: Dataset):
 
     cited = citations(dataset)
     assert set(cited) == {s.id for s in dataset.sources}
-    assert all(c.kind in {"site", "event", "troop level"} for cs in cited.values() for c in cs)
+    assert all(c.kind in {"site", "event", "troop level", "base count", "city"} for cs in cited.values() for c in cs)
 
 
 def test_data_zip_holds_every_data_file(dataset: Dataset):

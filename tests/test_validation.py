@@ -362,3 +362,38 @@ def test_the_validator_reports_any_site_record_without_raising(changes, geometry
         edit_features(folder, "sites.geojson", mutate)
         dataset, problems = check_folder(folder)
     assert (dataset is None) == bool(problems)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "force", "message"),
+    [
+        ("2003-04", "2011-12", "us_combat", "'us_combat' for 2003-04 to 2011-12: the combat mission ran"),
+        ("2009-01", "2010-08", "us_advisers", "advisers are Operation New Dawn"),
+        ("2012-06", "2013", "us_advisers", "advisers are Operation New Dawn"),
+        ("2014-11", None, "coalition", "'coalition' for 2014-11 to the present"),
+        ("2013", "2015", "coalition", "the coalition period runs from June 2014"),
+    ],
+)
+def test_a_period_must_follow_the_force_rule(data_copy, start, end, force, message):
+    def change(features):
+        feature(features, "erbil-air-base")["properties"]["presence"] = [
+            {"start": start, "end": end, "force": force, "source_ids": ["afp-2014-11-us-troops-anbar"]}
+        ]
+
+    edit_features(data_copy, "sites.geojson", change)
+    problems = [str(p) for p in check_folder(data_copy)[1]]
+    assert any("erbil-air-base: presence[0].force" in p and message in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "force"),
+    [("2014", "2021-12", "coalition"), ("2010-09", "2011-12", "us_advisers"), ("2021-12", None, "us_advisers")],
+)
+def test_periods_within_the_force_rule_pass(data_copy, start, end, force):
+    def change(features):
+        feature(features, "erbil-air-base")["properties"]["presence"] = [
+            {"start": start, "end": end, "force": force, "source_ids": ["afp-2014-11-us-troops-anbar"]}
+        ]
+
+    edit_features(data_copy, "sites.geojson", change)
+    assert not [p for p in check_folder(data_copy)[1] if ".force" in p.field]

@@ -44,14 +44,30 @@ def test_runs_are_compact(dataset: Dataset):
 
 
 def test_every_placed_event_is_carried_once_with_its_year(dataset: Dataset):
-    data = map_data(dataset.sites, dataset.events, (), dataset.sites_by_id, dataset.sources_by_id, dataset.years)
+    data = map_data(
+        dataset.sites,
+        dataset.events,
+        (),
+        dataset.sites_by_id,
+        dataset.sources_by_id,
+        dataset.years,
+        bounds=dataset.boundaries.iraq.bounds,
+    )
     placed = [e for e in dataset.events if e.lon is not None]
     assert [e["id"] for e in data["events"]] == [e.id for e in placed]
     assert all(e["year"] == int(x.date[:4]) for e, x in zip(data["events"], placed, strict=True))
 
 
 def test_events_sharing_a_point_are_fanned_out_in_both_views(dataset: Dataset):
-    data = map_data(dataset.sites, dataset.events, (), dataset.sites_by_id, dataset.sources_by_id, dataset.years)
+    data = map_data(
+        dataset.sites,
+        dataset.events,
+        (),
+        dataset.sites_by_id,
+        dataset.sources_by_id,
+        dataset.years,
+        bounds=dataset.boundaries.iraq.bounds,
+    )
     at_asad = [e for e in data["events"] if (e["lon"], e["lat"]) == (42.4411, 33.7856)]
     assert len({tuple(e["offset_all"]) for e in at_asad}) == len(at_asad)
     for year in {e["year"] for e in at_asad}:
