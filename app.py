@@ -21,6 +21,7 @@ from presence.details import (
 from presence.footprint import coverage
 from presence.layers import BASEMAPS, base_map, events_sent_by_year, per_year_events
 from presence.publish import standalone_html
+from presence.totals import describe, headline_deaths, official_summary, year_total
 from presence.view import View, clicked, params_for
 from presence.year_map import YearMap
 from presence.years import events_in, format_troops, year_figures
@@ -58,7 +59,10 @@ with st.sidebar:
         help="Tiles need internet; with none, Iraq's outline keeps the map readable offline.",
     )
     st.toggle("Show every event up to the year", key="through")
-    st.caption(f"Data as of {dataset.metadata.as_of:%d %B %Y}. {dataset.metadata.credit}")
+    st.caption(
+        f"Data updated {dataset.metadata.as_of:%d %B %Y}; its latest dated fact is of "
+        f"{dataset.metadata.latest_fact:%d %B %Y}. {dataset.metadata.credit}"
+    )
 
 st.title("US military presence in Iraq")
 st.caption(
@@ -105,26 +109,29 @@ def year_and_figures() -> None:
     )
     year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
     c2.metric(
-        "Sites with US forces: federal Iraq",
-        figures.sites_federal,
+        "Sites on the map with US forces",
+        f"{figures.sites_federal} federal · {figures.sites_kurdistan} Kurdistan",
         delta_arrow="off",
         delta_color="off",
-        delta=f"{figures.sites_federal_at_end} {year_end}",
-        help=f"Sites that hosted US forces in {year}.",
+        delta=f"{figures.sites_federal_at_end} · {figures.sites_kurdistan_at_end} {year_end}",
+        help=f"Sites on this map that hosted US forces in {year}, in federal Iraq and in the Kurdistan Region; "
+        "below, how many US bases there were in all.",
     )
+    deaths = year_total(dataset.yearly_totals, year, "us_deaths")
     c3.metric(
-        "Sites with US forces: Kurdistan Region",
-        figures.sites_kurdistan,
-        delta_arrow="off",
-        delta_color="off",
-        delta=f"{figures.sites_kurdistan_at_end} {year_end}",
+        "US military deaths in Iraq",
+        headline_deaths(dataset.yearly_totals, year),
+        help=(describe(deaths, dataset.sources_by_id) if deaths else f"No count for the whole of {year}.")
+        + " Official or widely cited counts, not the events on the map.",
     )
     c4.metric(
-        "Attacks on US forces recorded",
-        figures.attacks,
-        help=f"US killed {figures.us_killed}, injured {figures.us_injured} in the {figures.events} events "
-        f"recorded for {year}; casualties not reported for {figures.casualty_events_unreported} attack(s).",
+        "Attacks on the map",
+        f"{figures.attacks} selected",
+        help=f"Landmark attacks chosen for the map, not a count of attacks. In the {figures.events} events on the "
+        f"map for {year}: US killed {figures.us_killed}, injured {figures.us_injured}; casualties not reported "
+        f"for {figures.casualty_events_unreported} attack(s).",
     )
+    st.caption(official_summary(dataset.yearly_totals, year))
     if own_of_year:
         st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
     shown = figures.sites_federal + figures.sites_kurdistan
@@ -199,7 +206,7 @@ with detail_col:
         with st.container(key="details"):
             st.markdown(site_markdown(site))
             st.markdown("**US presence and handovers**")
-            st.dataframe(presence_table(site), hide_index=True, width="stretch")
+            st.dataframe(presence_table(site, dataset.sources_by_id), hide_index=True, width="stretch")
             events = site_events(dataset, site)
             st.markdown(f"**Events at this site** ({len(events)})")
             if len(events):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presence.charts import presence_chart, troop_chart
+from presence.charts import attacks_chart, deaths_chart, presence_chart, troop_chart
 from presence.details import md, sources_markdown
 from presence.timeline import milestones, presence_bars, troop_series
+from presence.totals import totals_frame
 from shell import dataset_or_stop, enter, navigation, year_slider
 
 st.set_page_config(page_title="Timeline · US military presence in Iraq", page_icon="📈", layout="wide")
@@ -27,6 +28,23 @@ st.caption(
 log = st.toggle("Logarithmic scale", help="Makes the hundreds and thousands after 2011 readable beside 2007's peak")
 marks = milestones(dataset)
 st.altair_chart(troop_chart(troop_series(dataset), marks, year, log=log), width="stretch")
+
+st.subheader("US deaths and attacks: the published counts")
+st.caption(
+    "Official or widely cited counts (`data/yearly_totals.csv`), not the events on the map, which are a selection. "
+    "Where sources disagree the bar stops at the lower count and a line runs to the higher. Many attack counts cover "
+    "part of a year, or Iraq and Syria together: hover a point for its period, place, who counted and the sources. "
+    "Years without a bar or point have no published count."
+)
+frame = totals_frame(dataset.yearly_totals, dataset.sources_by_id)
+st.altair_chart(deaths_chart(frame, year), width="stretch")
+st.altair_chart(attacks_chart(frame, year), width="stretch")
+with st.expander("Every published count, with its sources"):
+    st.dataframe(
+        frame.drop(columns=["measure", "low", "high", "whole_year"]).rename(columns={"label": "what"}),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("US presence by site")
 st.caption("One bar per presence period; colour says federal Iraq or the Kurdistan Region, shade the mission.")

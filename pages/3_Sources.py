@@ -63,8 +63,8 @@ if picked and picked.selection.rows:
             elif cite.kind == "event":
                 params["event"] = cite.record
                 params["year"] = cite.record[:4]
-            elif cite.kind in ("troop level", "base count"):
-                params["year"] = cite.record
+            elif cite.kind in ("troop level", "base count", "yearly total"):
+                params["year"] = cite.record[:4]
             st.page_link("app.py", label=f"{cite.kind} {cite.record} ({cite.field})", query_params=params)
 
 st.subheader("How the map is computed")

@@ -96,3 +96,56 @@ def events_per_year_chart(frame: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=260)
     )
+
+
+def deaths_chart(frame: pd.DataFrame, year: int) -> alt.LayerChart:
+    """US military deaths in Iraq per calendar year, from the yearly totals: bars to the lower count, a rule up
+    to the higher where counts disagree; hover for who counted and their sources. Years without a count have
+    no bar."""
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("value:N", title="US military deaths"),
+        alt.Tooltip("counted_by:N", title="Counted by"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    data = frame[(frame["measure"] == "us_deaths") & frame["whole_year"] & (frame["scope"] == "in Iraq")]
+    x = alt.X("year:O", title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#0072B2")
+        .encode(x=x, y=alt.Y("low:Q", title="US military deaths"), tooltip=tooltip)
+    )
+    spread = alt.Chart(data).mark_rule(color="#333", strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q", tooltip=tooltip)
+    selected = (
+        alt.Chart(pd.DataFrame([{"year": year}])).mark_rule(color="#D55E00", size=2, opacity=0.6).encode(x="year:O")
+    )
+    return alt.layer(bars, spread, selected).properties(height=240)
+
+
+def attacks_chart(frame: pd.DataFrame, year: int) -> alt.LayerChart:
+    """Every published count of attacks on US or coalition forces, as points (a log scale: the counts run from
+    2 to tens of thousands); each says its period and place on hover, since many cover part of a year, or Iraq
+    and Syria together."""
+    data = frame[frame["measure"] == "attacks"]
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("value:N", title="Attacks"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("scope:N", title="Where"),
+        alt.Tooltip("counted_by:N", title="Counted by"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=alt.X("year:O", title=None, scale=alt.Scale(domain=sorted(set(frame["year"]) | {year}))),
+            y=alt.Y("low:Q", title="Attacks (published counts)", scale=alt.Scale(type="log")),
+            shape=alt.Shape(
+                "whole_year:N", title="Covers", legend=alt.Legend(labelExpr="datum.value ? 'the year' : 'part of it'")
+            ),
+            color=alt.Color("scope:N", title="Where", scale=alt.Scale(range=["#CC3311", "#E69F00"])),
+            tooltip=tooltip,
+        )
+    )
+    return points.properties(height=240)

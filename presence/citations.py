@@ -18,7 +18,7 @@ class Citation:
     """One record citing one source, in one field."""
 
     source_id: str
-    kind: str  # site, event, troop level, base count or city
+    kind: str  # site, event, troop level, base count, yearly total or city
     record: str
     field: str
 
@@ -45,6 +45,8 @@ def citations(dataset: Dataset) -> dict[str, list[Citation]]:
         cite(level.source_ids, "troop level", str(level.year), "source_ids")
     for row in dataset.footprint:
         cite(row.source_ids, "base count", str(row.year), "source_ids")
+    for total in dataset.yearly_totals:
+        cite(total.source_ids, "yearly total", f"{total.year} {total.measure}", "source_ids")
     for city in dataset.cities:
         cite(city.source_ids, "city", city.name, "source_ids")
     return dict(found)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from presence import reading
 from presence.geo import Boundaries, load_boundaries
-from presence.models import BaseCount, City, Event, Metadata, Site, Source, TroopLevel
+from presence.models import BaseCount, City, Event, Metadata, Site, Source, TroopLevel, YearlyTotal
 from presence.problems import DataError, Problem
 from presence.validation import (
     CITIES_FILE,
@@ -19,14 +19,18 @@ from presence.validation import (
     FOOTPRINT_FILE,
     SITES_FILE,
     SOURCES_FILE,
+    TOTALS_FILE,
     TROOPS_FILE,
     Context,
     check_cities,
     check_events,
     check_footprint,
+    check_latest_fact,
     check_sites,
     check_sources,
     check_troop_levels,
+    check_yearly_totals,
+    latest_fact,
 )
 
 METADATA_FILE = "metadata.json"
@@ -36,6 +40,18 @@ BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 SOURCE_COLUMNS = ["id", "title", "publisher", "published", "url", "accessed", "note"]
 TROOP_COLUMNS = ["year", "troops_low", "troops_high", "figure_kind", "as_of", "source_ids", "notes"]
 FOOTPRINT_COLUMNS = ["year", "bases_low", "bases_high", "as_of", "what", "source_ids", "notes"]
+TOTALS_COLUMNS = [
+    "year",
+    "measure",
+    "low",
+    "high",
+    "period_start",
+    "period_end",
+    "scope",
+    "counted_by",
+    "source_ids",
+    "notes",
+]
 
 
 def data_dir() -> Path:
@@ -56,6 +72,7 @@ class Dataset:
     boundaries: Boundaries
     cities: tuple[City, ...] = ()
     footprint: tuple[BaseCount, ...] = ()
+    yearly_totals: tuple[YearlyTotal, ...] = ()
     folder: Path = field(default=BUNDLED_DATA)
 
     @cached_property
@@ -154,6 +171,9 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     footprint = _read_rows(
         folder, FOOTPRINT_FILE, BaseCount, FOOTPRINT_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
     )
+    totals = _read_rows(
+        folder, TOTALS_FILE, YearlyTotal, TOTALS_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
+    )
     levels = _read_rows(
         folder, TROOPS_FILE, TroopLevel, TROOP_COLUMNS, problems, list_columns=["source_ids"], label_column="year"
     )
@@ -171,6 +191,9 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
     problems += check_troop_levels(levels, ctx)
     problems += check_cities(cities, ctx)
     problems += check_footprint(footprint, ctx)
+    problems += check_yearly_totals(totals, ctx)
+    if not problems:  # the latest fact is worth checking only on records that are otherwise sound
+        problems += check_latest_fact(metadata, latest_fact(sites, events, levels, footprint))
     if problems or metadata is None or boundaries is None:
         return None, problems
     dataset = Dataset(
@@ -182,6 +205,7 @@ def check_folder(folder: Path) -> tuple[Dataset | None, list[Problem]]:
         boundaries=boundaries,
         cities=tuple(cities),
         footprint=tuple(sorted(footprint, key=lambda c: (c.year, c.as_of or ""))),
+        yearly_totals=tuple(totals),
         folder=folder,
     )
     return dataset, []

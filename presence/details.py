@@ -16,7 +16,7 @@ from presence.dataset import Dataset
 from presence.models import Event, Site, Source, TroopLevel
 from presence.popups import attribution, casualties
 from presence.style import CATEGORIES
-from presence.years import FORCE_LABELS, events_at, format_troops
+from presence.years import FORCE_LABELS, events_at, format_troops, last_confirmed
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
 PRECISION_WORDS = {
@@ -97,12 +97,19 @@ def site_markdown(site: Site) -> str:
     return "\n\n".join(lines)
 
 
-def presence_table(site: Site) -> pd.DataFrame:
-    """One row per presence period and handover, oldest first."""
+def presence_table(site: Site, sources: Mapping[str, Source]) -> pd.DataFrame:
+    """One row per presence period and handover, oldest first; an open period says when it was last confirmed."""
+
+    def until(period) -> str:
+        if period.end:
+            return dates.human(period.end)
+        confirmed = last_confirmed(period, sources)
+        return f"still present (last confirmed {dates.human(confirmed)})" if confirmed else "still present"
+
     rows = [
         {
             "From": dates.human(p.start),
-            "To": dates.human(p.end) if p.end else "still present",
+            "To": until(p),
             "What": FORCE_LABELS[p.force],
             "Note": p.note or "",
         }

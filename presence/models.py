@@ -178,6 +178,38 @@ class BaseCount(Record):
         return self.bases_low is not None or self.bases_high is not None
 
 
+Measure = Literal["us_deaths", "us_deaths_hostile", "us_deaths_nonhostile", "us_wounded", "attacks"]
+Scope = Literal["iraq", "iraq_and_syria"]
+
+
+class YearlyTotal(Record):
+    """An official or widely cited count for a year: US deaths, wounded, or attacks; a row of yearly_totals.csv.
+
+    Empty `low` and `high` mean nothing was published, and `notes` says so. A count that covers less than the
+    calendar year, or more than Iraq, says which period (`period_start`/`period_end`) and `scope`.
+    """
+
+    year: int
+    measure: Measure
+    low: Annotated[int, Field(ge=0)] | None = None
+    high: Annotated[int, Field(ge=0)] | None = None
+    period_start: PartialDate | None = None
+    period_end: PartialDate | None = None
+    scope: Scope | None = None
+    counted_by: Text | None = None
+    source_ids: list[Slug] = []
+    notes: LongText | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.low is not None or self.high is not None
+
+    @property
+    def calendar_year(self) -> bool:
+        """Whether the count covers the whole calendar year (no period given)."""
+        return self.period_start is None and self.period_end is None
+
+
 class City(Record):
     """A city drawn on the map for orientation; a GeoJSON Point feature of cities.geojson."""
 
@@ -191,10 +223,16 @@ class City(Record):
 
 
 class Metadata(Record):
-    """The dataset's own description: title, as-of date, licence, credit line, where to send corrections."""
+    """The dataset's own description: title, dates, licence, credit line, where to send corrections.
+
+    `as_of` is the day the data was last updated (facts checked through that day); `latest_fact` is the date of
+    the latest dated fact in the data, which can be much earlier: a presence still open at `as_of` was last
+    confirmed by its sources, not on that day.
+    """
 
     title: Text
     as_of: dt.date
+    latest_fact: dt.date
     first_year: int
     licence: Text
     credit: Text

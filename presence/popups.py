@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from presence import dates
-from presence.models import Event, Site, Source
+from presence.models import Event, Presence, Site, Source
 from presence.style import CATEGORIES
-from presence.years import FORCE_LABELS, site_status
+from presence.years import FORCE_LABELS, last_confirmed, site_status
 
 
 def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit: int | None = None) -> str:
@@ -37,8 +37,14 @@ def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit
 POPUP_SOURCES = 4
 
 
-def _period(start: str, end: str | None) -> str:
-    return f"{dates.human(start)} to {dates.human(end) if end else 'the present'}"
+def period_words(period: Presence, sources: Mapping[str, Source]) -> str:
+    """'May 2003 to August 2010', or for an open period 'December 2021 to the present (last confirmed 10 March
+    2026)': the present is what the sources last said, not a fresh check."""
+    if period.end:
+        return f"{dates.human(period.start)} to {dates.human(period.end)}"
+    confirmed = last_confirmed(period, sources)
+    latest = f" (last confirmed {dates.human(confirmed)})" if confirmed else ""
+    return f"{dates.human(period.start)} to the present{latest}"
 
 
 def site_popup_parts(site: Site, sources: Mapping[str, Source], limit: int | None = POPUP_SOURCES) -> tuple[str, str]:
@@ -46,7 +52,7 @@ def site_popup_parts(site: Site, sources: Mapping[str, Source], limit: int | Non
     periods, handovers, sources). The year's status line goes between them (see `status_line`)."""
     arabic = f'<div class="name-ar" lang="ar" dir="rtl">{escape(site.name_ar)}</div>' if site.name_ar else ""
     periods = "".join(
-        f"<li>{escape(_period(p.start, p.end))}: {escape(FORCE_LABELS[p.force])}</li>" for p in site.presence
+        f"<li>{escape(period_words(p, sources))}: {escape(FORCE_LABELS[p.force])}</li>" for p in site.presence
     )
     handovers = "".join(f"<li>{escape(dates.human(h.date))}: to {escape(h.to)}</li>" for h in site.handovers)
     region = "Kurdistan Region" if site.region == "kurdistan" else "federal Iraq"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from presence import dates
 from presence.geo import Boundaries, haversine_km, looks_swapped
-from presence.models import BaseCount, City, Event, Site, Source, TroopLevel
+from presence.models import BaseCount, City, Event, Metadata, Site, Source, TroopLevel, YearlyTotal
 from presence.problems import Problem
 
 SOURCES_FILE = "sources.csv"
@@ -22,6 +22,8 @@ EVENTS_FILE = "events.geojson"
 TROOPS_FILE = "troop_levels.csv"
 CITIES_FILE = "cities.geojson"
 FOOTPRINT_FILE = "footprint.csv"
+TOTALS_FILE = "yearly_totals.csv"
+METADATA_FILE = "metadata.json"
 
 # An event placed at a site should sit on it; farther than this from the site's point is a data error.
 MAX_KM_FROM_SITE = 5.0
@@ -358,3 +360,90 @@ def check_footprint(counts: Sequence[BaseCount], ctx: Context) -> list[Problem]:
             if year not in covered:
                 problems.append(Problem(FOOTPRINT_FILE, f"year {year}", "year", "has no row (one per year is needed)"))
     return problems
+
+
+MEASURES = ("us_deaths", "us_deaths_hostile", "us_deaths_nonhostile", "us_wounded", "attacks")
+
+
+def check_yearly_totals(totals: Sequence[YearlyTotal], ctx: Context) -> list[Problem]:
+    """A row per year and measure; a count says who counted, for where, and cites sources; low <= high;
+    a period lies around its year; a year without a count says so."""
+    problems: list[Problem] = []
+    for row in totals:
+        label = f"{row.year} {row.measure}"
+        if ctx.first_year and row.year < ctx.first_year or ctx.as_of and row.year > ctx.as_of.year:
+            problems.append(Problem(TOTALS_FILE, label, "year", f"{row.year} is outside the dataset's years"))
+        if row.counted:
+            for name in ("scope", "counted_by"):
+                if getattr(row, name) is None:
+                    problems.append(Problem(TOTALS_FILE, label, name, "is empty; a count must say this"))
+            if not row.source_ids:
+                problems.append(Problem(TOTALS_FILE, label, "source_ids", "is empty; a count needs a source"))
+        elif row.notes is None:
+            problems.append(Problem(TOTALS_FILE, label, "notes", "is empty; a year without a count says so here"))
+        if row.low is not None and row.high is not None and row.low > row.high:
+            problems.append(Problem(TOTALS_FILE, label, "low", f"{row.low} is more than high {row.high}"))
+        if (row.period_start is None) != (row.period_end is None):
+            problems.append(
+                Problem(TOTALS_FILE, label, "period_start", "and period_end go together: give both or neither")
+            )
+        elif row.period_start is not None:
+            if dates.first_day(row.period_start) > dates.last_day(row.period_end):
+                problems.append(
+                    Problem(TOTALS_FILE, label, "period_end", f"{row.period_end} is before {row.period_start}")
+                )
+            # A count reported for a year may run from an earlier year (since October 2023) but must reach it.
+            if dates.year_of(row.period_end) != row.year and dates.year_of(row.period_end) != row.year + 1:
+                problems.append(
+                    Problem(
+                        TOTALS_FILE, label, "period_end", f"{row.period_end} does not end in or just after {row.year}"
+                    )
+                )
+            problems += _in_span(row.period_end, ctx, TOTALS_FILE, label, "period_end")
+        problems += _unknown_sources(row.source_ids, ctx, TOTALS_FILE, label, "source_ids")
+    if totals and ctx.first_year and ctx.as_of:
+        covered = {(row.year, row.measure) for row in totals}
+        for year in range(ctx.first_year, ctx.as_of.year + 1):
+            for measure in MEASURES:
+                if (year, measure) not in covered:
+                    problems.append(
+                        Problem(TOTALS_FILE, f"{year} {measure}", "year", "has no row (one per year and measure)")
+                    )
+    return problems
+
+
+def latest_fact(
+    sites: Sequence[Site],
+    events: Sequence[Event],
+    levels: Sequence[TroopLevel],
+    counts: Sequence[BaseCount],
+) -> tuple[str, str] | None:
+    """(date, what) of the latest dated fact in the records: an event, a presence period, a handover, a figure."""
+    facts = [(e.date, f"event {e.id}") for e in events]
+    for site in sites:
+        facts += [(p.start, f"site {site.id}") for p in site.presence]
+        facts += [(p.end, f"site {site.id}") for p in site.presence if p.end]
+        facts += [(h.date, f"site {site.id}") for h in site.handovers]
+    facts += [(t.as_of, f"troop level {t.year}") for t in levels if t.as_of]
+    facts += [(c.as_of, f"base count {c.year}") for c in counts if c.as_of]
+    return max(facts, key=lambda f: dates.first_day(f[0])) if facts else None
+
+
+def check_latest_fact(metadata: Metadata | None, latest: tuple[str, str] | None) -> list[Problem]:
+    """metadata.json's latest_fact is the date of the latest dated fact, so the page can say how current it is."""
+    if metadata is None or latest is None:
+        return []
+    day = dates.first_day(latest[0])
+    if metadata.latest_fact != day:
+        return [
+            Problem(
+                METADATA_FILE,
+                "",
+                "latest_fact",
+                f"{metadata.latest_fact} is not the date of the latest dated fact in the data "
+                f"({latest[0]}, {latest[1]})",
+            )
+        ]
+    if metadata.latest_fact > metadata.as_of:
+        return [Problem(METADATA_FILE, "", "latest_fact", f"{metadata.latest_fact} is after as_of {metadata.as_of}")]
+    return []

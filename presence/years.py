@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 from presence import dates
-from presence.models import Event, Presence, Site, TroopLevel
+from presence.models import Event, Presence, Site, Source, TroopLevel
 
 ONE_DAY = timedelta(days=1)
 
@@ -100,6 +100,13 @@ def site_status(site: Site, year: int) -> SiteYear:
         last = max(ended, key=lambda p: dates.last_day(p.end))
         return SiteYear(Status.LEFT, last, last.end)
     return SiteYear(Status.ABSENT)
+
+
+def last_confirmed(period: Presence, sources: Mapping[str, Source]) -> str | None:
+    """The publication date of the latest source behind a period: for a presence still open, the day it was
+    last confirmed (the dataset's as-of date is when it was checked, not when US forces were seen there)."""
+    published = [sources[i].published for i in period.source_ids if i in sources and sources[i].published != "unknown"]
+    return max(published, key=dates.first_day) if published else None
 
 
 def events_in(events: Iterable[Event], year: int, *, through: bool = False) -> list[Event]:

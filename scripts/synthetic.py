@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from presence.dataset import BUNDLED_DATA, load_dataset  # noqa: E402
+from presence.dates import first_day  # noqa: E402
+from presence.validation import latest_fact  # noqa: E402
 
 CATEGORIES = ["attack"] * 6 + ["strike"] * 2 + ["handover", "deployment", "withdrawal", "agreement", "political"]
 
@@ -81,8 +83,16 @@ def write_synthetic(folder: Path, n: int, seed: int = 7) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(BUNDLED_DATA, folder)
-    doc = {"type": "FeatureCollection", "features": synthetic_events(n, seed)}
+    features = synthetic_events(n, seed)
+    doc = {"type": "FeatureCollection", "features": features}
     (folder / "events.geojson").write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+    # The metadata names the latest dated fact, which the generated events may move.
+    real = load_dataset(BUNDLED_DATA)
+    others = latest_fact(real.sites, [], real.troop_levels, real.footprint)
+    facts = [f["properties"]["date"] for f in features] + ([others[0]] if others else [])
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    meta["latest_fact"] = first_day(max(facts, key=first_day)).isoformat()
+    (folder / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
 
 

@@ -42,9 +42,30 @@ def test_figures_match_the_data(dataset: Dataset, year):
     expected = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
     shown = metrics(at)
     assert shown["US troops in Iraq (approx.)"] == format_troops(expected.troops)
-    assert shown["Sites with US forces: federal Iraq"] == str(expected.sites_federal)
-    assert shown["Sites with US forces: Kurdistan Region"] == str(expected.sites_kurdistan)
-    assert shown["Attacks on US forces recorded"] == str(expected.attacks)
+    assert shown["Sites on the map with US forces"] == (
+        f"{expected.sites_federal} federal · {expected.sites_kurdistan} Kurdistan"
+    )
+    assert shown["Attacks on the map"] == f"{expected.attacks} selected"  # a selection, never a total
+
+
+@pytest.mark.parametrize(
+    ("year", "deaths", "summary"),
+    [
+        (2007, "899 to 906", "Published counts for 2007: US military deaths 899 to 906 (hostile 768"),
+        (2013, "no yearly count", "No official count of US deaths, wounded or attacks in Iraq was published for 2013"),
+    ],
+)
+def test_the_deaths_figure_is_the_official_count(dataset: Dataset, year, deaths, summary):
+    at = run_app(year=str(year))
+    assert metrics(at)["US military deaths in Iraq"] == deaths
+    assert summary in "\n".join(c.value for c in at.caption)
+
+
+def test_no_figure_presents_the_events_on_the_map_as_a_total():
+    at = run_app(year="2007")
+    labels = [m.label for m in at.metric]
+    assert not any("recorded" in label for label in labels)
+    assert all(m.value.endswith("selected") for m in at.metric if "on the map" in m.label and "Attacks" in m.label)
 
 
 def test_moving_the_slider_changes_the_year_and_the_url():
@@ -120,7 +141,7 @@ def test_the_page_says_how_many_of_the_years_bases_it_shows(dataset: Dataset, ye
     shown = figures.sites_federal + figures.sites_kurdistan
     captions = "\n".join(c.value for c in at.caption)
     assert f"The map shows {shown} sites that hosted US forces in {year}" in captions
-    assert ("Published count" in captions) == (year == 2008)
+    assert ("No count of US bases in Iraq was published" in captions) == (year == 2015)
 
 
 def test_the_site_list_is_grouped_and_searchable_by_other_names():

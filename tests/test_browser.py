@@ -228,7 +228,7 @@ def test_every_page_renders_without_errors(session, path, heading):
     session.page.goto(f"{session.base}/{path}?year=2011")
     expect(session.page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
     if path == "Timeline":
-        expect(session.page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2, timeout=30_000)
+        expect(session.page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(4, timeout=30_000)
         expect(session.page.locator('[data-testid="stSlider"] input[type="range"]')).to_have_value("2011")
     if path == "Events":
         expect(session.page.get_by_text(f"{len(DATA.events)} of {len(DATA.events)} events")).to_be_visible()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from presence.dataset import BUNDLED_DATA, FOOTPRINT_COLUMNS, SOURCE_COLUMNS, TROOP_COLUMNS
+from presence.dataset import BUNDLED_DATA, FOOTPRINT_COLUMNS, SOURCE_COLUMNS, TOTALS_COLUMNS, TROOP_COLUMNS
 from presence.models import City, Event, Handover, Metadata, Presence, Site
 
 README = BUNDLED_DATA / "README.md"
@@ -44,6 +44,7 @@ EXPECTED = {
     "sources.csv": set(SOURCE_COLUMNS),
     "cities.geojson": model_fields(City, geometry=True),
     "footprint.csv": set(FOOTPRINT_COLUMNS),
+    "yearly_totals.csv": set(TOTALS_COLUMNS),
 }
 
 
@@ -96,6 +97,7 @@ def test_the_files_table_gives_the_true_record_counts(dataset):
         "troop_levels.csv": len(dataset.troop_levels),
         "sources.csv": len(dataset.sources),
         "footprint.csv": len(dataset.footprint),
+        "yearly_totals.csv": len(dataset.yearly_totals),
         "cities.geojson": len(dataset.cities),
     }
     for name, count in counts.items():

@@ -71,12 +71,12 @@ def shown_count(at: AppTest) -> int:
     return int(line.strip("*").split(" of ")[0])
 
 
-def test_timeline_shares_the_year_and_draws_both_charts(dataset: Dataset):
+def test_timeline_shares_the_year_and_draws_its_charts(dataset: Dataset):
     at = open_page("1_Timeline.py", year="2011")
     assert not at.exception
     assert at.slider(key="year").value == 2011
-    assert len(charts(at)) == 2
-    assert len(at.expander) == len(milestones(dataset)) == len(MILESTONE_EVENTS) + 1
+    assert len(charts(at)) == 4  # troops, deaths, attacks, presence by site
+    assert len(at.expander) == len(milestones(dataset)) + 1 == len(MILESTONE_EVENTS) + 2  # and the counts table
     at.slider(key="year").set_value(2020).run()
     assert at.query_params["year"] == "2020"
     at.switch_page(str(ROOT / "app.py")).run()
@@ -162,7 +162,11 @@ def test_every_source_is_cited_by_some_record(dataset: Dataset):
 
     cited = citations(dataset)
     assert set(cited) == {s.id for s in dataset.sources}
-    assert all(c.kind in {"site", "event", "troop level", "base count", "city"} for cs in cited.values() for c in cs)
+    assert all(
+        c.kind in {"site", "event", "troop level", "base count", "yearly total", "city"}
+        for cs in cited.values()
+        for c in cs
+    )
 
 
 def test_data_zip_holds_every_data_file(dataset: Dataset):
