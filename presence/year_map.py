@@ -87,17 +87,14 @@ def _event(event: Event, sites: Mapping[str, Site], sources: Mapping[str, Source
 
 
 def fanned(events: Sequence[dict[str, Any]]) -> None:
-    """Give each event two pixel offsets so that none hides another at a shared point: `offset` among the
-    events of its own year, `offset_all` among every event up to any later year (the order at a point is by
-    date, so an event's place in the "every event up to the year" view never changes)."""
+    """Give each event a pixel `offset` among the events of its own year, so that none hides another at a shared
+    point. ("Every event up to the year" is clustered in the browser instead: hundreds would not fan out.)"""
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         by_year[event["year"]].append(event)
     for group in by_year.values():
         for event, offset in zip(group, fan_offsets([(e["lon"], e["lat"]) for e in group]), strict=True):
             event["offset"] = [round(offset[0], 1), round(offset[1], 1)]
-    for event, offset in zip(events, fan_offsets([(e["lon"], e["lat"]) for e in events]), strict=True):
-        event["offset_all"] = [round(offset[0], 1), round(offset[1], 1)]
 
 
 def map_data(

@@ -42,7 +42,12 @@
     this.badge.setAttribute("role", "status");
     this.sites = this._drawSites();
     map.on("zoomend", this._spread, this);
+    // The year's events are fanned out around shared points; "every event up to the year" can hold hundreds,
+    // so those are clustered (Leaflet.markercluster) and spread out only as the reader zooms in.
     this.eventsLayer = L.featureGroup().addTo(map);
+    this.eventsCluster = L.markerClusterGroup({
+      maxClusterRadius: 35, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 12,
+    }).addTo(map);
     this.eventMarkers = {};
     var initial = { year: options.year || this.last, site: null, event: null, through: !!options.through };
     if (options.follow === "url") {
@@ -85,7 +90,7 @@
   };
 
   YearMap.prototype._eventIcon = function (event, through, year) {
-    var half = this.data.eventIcon / 2, offset = through ? event.offset_all : event.offset;
+    var half = this.data.eventIcon / 2, offset = through ? [0, 0] : event.offset;
     var classes = "event-marker event-" + event.id + " category-" + event.category;
     if (event.own) classes += " own-event";
     if (through && event.year < year) classes += " earlier";
@@ -172,15 +177,18 @@
   };
 
   YearMap.prototype._showEvents = function (year, through) {
-    var self = this;
+    var self = this, shown = [];
     this.eventsLayer.clearLayers();
+    this.eventsCluster.clearLayers();
     this.data.events.forEach(function (event) {
       if (through ? event.year <= year : event.year === year) {
         var marker = self._eventMarker(event);
         marker.setIcon(self._eventIcon(event, through, year));
-        self.eventsLayer.addLayer(marker);
+        shown.push(marker);
       }
     });
+    if (through) this.eventsCluster.addLayers(shown);
+    else shown.forEach(function (marker) { self.eventsLayer.addLayer(marker); });
   };
 
   YearMap.prototype._markSelection = function () {
