@@ -74,6 +74,10 @@ st.session_state.view = replace(view, basemap=st.session_state.basemap, through=
 st.session_state.timer_playing = st.session_state.get("playing", False)
 
 
+# The download is built when clicked, in a thread outside the page's runs where session state cannot be read:
+# it reads the view from this plain dict, which the year part of the page keeps current.
+published: dict = st.session_state.setdefault("published_view", {})
+
 # More events than the map keeps in the browser reach it a year at a time; then the map must rerun with the year.
 SERVER_LAYERS = events_sent_by_year(dataset, own)
 
@@ -97,7 +101,9 @@ def year_and_figures() -> None:
         st.rerun()  # the whole page: the timer that steps the year is set up (or removed) outside this part
     view = replace(st.session_state.view, year=year)
     st.session_state.view = view
-    st.query_params.from_dict(params_for(view))
+    if st.query_params.to_dict() != params_for(view):
+        st.query_params.from_dict(params_for(view))
+    published.update(year=year, basemap=view.basemap, through=view.through)
 
     own_of_year = events_in(own, year)
     figures = year_figures(dataset.sites, [*dataset.events_of(year), *own_of_year], dataset.troop_levels, year)
@@ -114,8 +120,7 @@ def year_and_figures() -> None:
         delta_arrow="off",
         delta_color="off",
         delta=f"{figures.sites_federal_at_end} · {figures.sites_kurdistan_at_end} {year_end}",
-        help=f"Sites on this map that hosted US forces in {year}, in federal Iraq and in the Kurdistan Region; "
-        "below, how many US bases there were in all.",
+        help="Sites on this map that hosted US forces in the year; below, how many US bases there were in all.",
     )
     deaths = year_total(dataset.yearly_totals, year, "us_deaths")
     c3.metric(
@@ -127,9 +132,8 @@ def year_and_figures() -> None:
     c4.metric(
         "Attacks on the map",
         f"{figures.attacks} selected",
-        help=f"Landmark attacks chosen for the map, not a count of attacks. In the {figures.events} events on the "
-        f"map for {year}: US killed {figures.us_killed}, injured {figures.us_injured}; casualties not reported "
-        f"for {figures.casualty_events_unreported} attack(s).",
+        help=f"Landmark attacks chosen for the map, not a count. In the {figures.events} events on the map: US "
+        f"killed {figures.us_killed}, injured {figures.us_injured}.",
     )
     st.caption(official_summary(dataset.yearly_totals, year))
     if own_of_year:
@@ -138,16 +142,6 @@ def year_and_figures() -> None:
     st.caption(coverage(dataset.footprint, year, shown, dataset.sources_by_id))
     if SERVER_LAYERS:
         the_map()
-    st.download_button(
-        "Download this map as HTML",
-        # Built when clicked, outside the page's run: everything it needs is bound here.
-        data=lambda: standalone_html(dataset, year, view.basemap, through=view.through, own_events=own),
-        file_name="us-presence-iraq.html",
-        mime="text/html",
-        on_click="ignore",
-        help="One self-contained file with every year, its own slider and Play; opens on the year shown here, "
-        "works offline and embeds in a page with <iframe>.",
-    )
 
 
 def the_map() -> None:
@@ -178,6 +172,15 @@ with map_col:
     year_and_figures()
     if not SERVER_LAYERS:
         the_map()
+    st.download_button(
+        "Download this map as HTML",
+        data=lambda: standalone_html(dataset, own_events=own, **published),
+        file_name="us-presence-iraq.html",
+        mime="text/html",
+        on_click="ignore",
+        help="One self-contained file with every year, its own slider and Play; opens on the year shown here, "
+        "works offline and embeds in a page with <iframe>.",
+    )
 
 view = st.session_state.view
 site_ids = [s.id for s in sites_in_list_order(dataset.sites)]

@@ -41,6 +41,7 @@
     this.badge = L.DomUtil.create("div", "year-badge", map.getContainer());
     this.badge.setAttribute("role", "status");
     this.sites = this._drawSites();
+    this._spread();
     map.on("zoomend", this._spread, this);
     // The year's events are fanned out around shared points; "every event up to the year" can hold hundreds,
     // so those are clustered (Leaflet.markercluster) and spread out only as the reader zooms in.
@@ -136,16 +137,17 @@
       if (entry.state[0] !== entry.status) {
         entry.status = entry.state[0];
         entry.marker.setIcon(self._siteIcon(entry, entry.status));
+        placeIcon(entry);
       }
       if (entry.marker.isPopupOpen()) entry.marker.getPopup().update();
       if (entry.marker.isTooltipOpen()) entry.marker.getTooltip().update();
     });
-    this._spread();
   };
 
   // Sites that would overlap at this zoom are packed into a small grid of smaller markers around their common
   // centre, rows from north to south and west to east, so that each stays visible and clickable; zooming in
-  // separates them. A site alone stands on its own point.
+  // separates them. A site alone stands on its own point. The placement depends on the zoom only: it is
+  // computed when the zoom changes and applied again to a marker whose icon the year replaced.
   YearMap.prototype._spread = function () {
     var map = this.map, entries = this.sites, size = this.data.siteIcon;
     var points = entries.map(function (entry) { return map.latLngToLayerPoint(entry.marker.getLatLng()); });
@@ -166,15 +168,20 @@
       members.forEach(function (k, m) {
         var at = n === 1 ? points[k] : centre.add(L.point(((m % cols) - (cols - 1) / 2) * cell,
                                                           (Math.floor(m / cols) - (rows - 1) / 2) * cell));
-        var el = entries[k].marker._icon;
-        if (!el) return;
-        el.style.width = el.style.height = icon + "px";
-        el.style.marginLeft = at.x - points[k].x - icon / 2 + "px";
-        el.style.marginTop = at.y - points[k].y - icon / 2 + "px";
-        L.DomUtil[n > 1 ? "addClass" : "removeClass"](el, "crowded");
+        entries[k].placement = { size: icon, crowded: n > 1, dx: at.x - points[k].x - icon / 2, dy: at.y - points[k].y - icon / 2 };
+        placeIcon(entries[k]);
       });
     });
   };
+
+  function placeIcon(entry) {
+    var el = entry.marker._icon, at = entry.placement;
+    if (!el || !at) return;
+    el.style.width = el.style.height = at.size + "px";
+    el.style.marginLeft = at.dx + "px";
+    el.style.marginTop = at.dy + "px";
+    L.DomUtil[at.crowded ? "addClass" : "removeClass"](el, "crowded");
+  }
 
   YearMap.prototype._showEvents = function (year, through) {
     var self = this, shown = [];
