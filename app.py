@@ -22,6 +22,7 @@ from presence.footprint import coverage
 from presence.layers import BASEMAPS, base_map, events_sent_by_year, per_year_events
 from presence.publish import standalone_html
 from presence.totals import describe, headline_deaths, official_summary, year_total
+from presence.upload import what_they_are
 from presence.view import View, clicked, params_for
 from presence.year_map import YearMap
 from presence.years import events_in, format_troops, year_figures
@@ -137,7 +138,7 @@ def year_and_figures() -> None:
     )
     st.caption(official_summary(dataset.yearly_totals, year))
     if own_of_year:
-        st.caption(f"The figures include {len(own_of_year):,} of your events for {year}.")
+        st.caption(f"Your events for {year}: {md(what_they_are(own_of_year))}.")
     shown = figures.sites_federal + figures.sites_kurdistan
     st.caption(coverage(dataset.footprint, year, shown, dataset.sources_by_id))
     if SERVER_LAYERS:
@@ -221,6 +222,11 @@ with detail_col:
     elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
             show_event(dataset, event)
+            site = dataset.sites_by_id.get(event.site_id or "")
+            if site and st.button(f"Open {site.name}", icon=":material/location_on:", key="event_site"):
+                st.session_state.view = view.selecting("site", site.id)
+                st.query_params.from_dict(params_for(st.session_state.view))
+                st.rerun()
     else:
         st.caption("Click a base or an event on the map to read its history and the sources behind it.")
 

@@ -18,7 +18,7 @@ from presence import DataError, Dataset, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.models import Event
-from presence.upload import Upload, parse_upload
+from presence.upload import Upload, parse_upload, what_they_are
 from presence.view import View, view_from_params
 
 
@@ -94,7 +94,8 @@ def enter(page: str, dataset: Dataset) -> tuple[View, bool]:
     st.session_state.page = page
     if arriving or "view" not in st.session_state:
         params = st.query_params.to_dict()
-        view, ignored = view_from_params(params, dataset)
+        own = [e.id for e in st.session_state.get("own_events", ())]
+        view, ignored = view_from_params(params, dataset, frozenset(own))
         if "year" not in params and "year" in st.session_state:
             view = replace(view, year=st.session_state.year)
         st.session_state.view = view
@@ -151,8 +152,8 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
             _report(result)
         if state.get("own_events"):
             st.caption(
-                f"{len(state.own_events):,} of your events are on the map, in the figures and in Events. "
-                "They stay in this browser tab only."
+                f"{len(state.own_events):,} of your events are on the map and in Events: "
+                f"{md(what_they_are(state.own_events))}. They stay in this browser tab only."
             )
             if st.button("Remove your events"):
                 for key in ("own_events", "upload", "upload_id", "own_literal"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presence.citations import citations, data_zip, sources_table
+from presence.citations import citations, data_zip, sources_matching, sources_table
 from presence.details import md
+from presence.evidence import GRADE_WORDS, KIND_WORDS, grade_counts, grade_rows, grade_sentence, graded_records
 from presence.footprint import footprint_table
 from shell import dataset_or_stop, enter, navigation
 
@@ -30,14 +31,19 @@ st.download_button(
 
 table = sources_table(dataset)
 st.subheader(f"{len(table)} sources from {table['publisher'].nunique()} publishers")
-query = st.text_input("Filter by publisher or title", key="source_query", max_chars=200)
-shown = table
-if query.strip():
-    needle = query.strip().casefold()
-    shown = table[
-        table["publisher"].str.casefold().str.contains(needle, regex=False)
-        | table["title"].str.casefold().str.contains(needle, regex=False)
-    ]
+kinds = table["kind"].value_counts()
+st.caption(
+    "Each source's kind: "
+    + ", ".join(f"{kinds.get(kind, 0):,} {words}" for kind, words in KIND_WORDS.items())
+    + ". Official: a government, military or international body; reference: encyclopedias and their mirrors; "
+    "other: blogs and aggregators."
+)
+left, right = st.columns([2, 1])
+query = left.text_input("Filter by publisher or title", key="source_query", max_chars=200)
+wanted = right.multiselect(
+    "Kind", list(KIND_WORDS), format_func=KIND_WORDS.get, key="source_kinds", placeholder="Any kind"
+)
+shown = sources_matching(table, query, wanted)
 st.caption(f"{len(shown)} of {len(table)} sources. Select one to see every record that cites it.")
 picked = st.dataframe(
     shown.drop(columns=["id", "records"]),
@@ -51,8 +57,10 @@ picked = st.dataframe(
         "cited by": st.column_config.NumberColumn("records citing it"),
     },
 )
-if picked and picked.selection.rows:
-    source_id = shown.iloc[picked.selection.rows[0]]["id"]
+# A selection can outlive a filter that shortened the table: ignore a row that is no longer there.
+rows = [r for r in (picked.selection.rows if picked else []) if r < len(shown)]
+if rows:
+    source_id = shown.iloc[rows[0]]["id"]
     source = dataset.sources_by_id[source_id]
     with st.container(key="source_details", border=True):
         st.markdown(f"**{md(source.title)}**, {md(source.publisher)}, {md(source.published)}")
@@ -66,6 +74,23 @@ if picked and picked.selection.rows:
             elif cite.kind in ("troop level", "base count", "yearly total"):
                 params["year"] = cite.record[:4]
             st.page_link("app.py", label=f"{cite.kind} {cite.record} ({cite.field})", query_params=params)
+
+graded = graded_records(dataset)
+st.subheader("How strong the evidence is")
+st.markdown(
+    f"**{len(graded):,} records graded: {grade_sentence(grade_counts(graded))}.** Each presence period, "
+    "handover, event, troop figure and published count is graded by its sources, as Airwars grades incidents; "
+    "the data overrides the rule, with a reason, where the sources disagree on the fact itself.\n\n"
+    + "\n".join(f"- **{words.split(':')[0]}**:{words.split(':', 1)[1]}" for words in GRADE_WORDS.values())
+)
+st.dataframe(grade_rows(graded), hide_index=True, width="stretch", key="grade_table")
+weak = [(kind, record, evidence) for kind, record, evidence in graded if evidence.grade == "weak"]
+with st.expander(f"The {len(weak)} records resting only on reference pages or other sources"):
+    st.caption(
+        "No official source, wire story or news report of these facts has been found yet; they are kept, "
+        "graded weak, until one is. Corrections welcome."
+    )
+    st.dataframe([{"record": kind, "which": record} for kind, record, _ in weak], hide_index=True, width="stretch")
 
 st.subheader("How the map is computed")
 st.markdown(

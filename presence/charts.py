@@ -78,7 +78,8 @@ def presence_chart(bars: pd.DataFrame, year: int) -> alt.LayerChart:
 
 def events_per_year_chart(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars: events per year by category, in the map's category colours."""
-    domain = list(CATEGORIES)
+    present = set(frame["category"]) if len(frame) else set()
+    domain = [c for c in CATEGORIES if c in present]  # the legend lists only what the bars show
     labels = {c: CATEGORIES[c][0] for c in domain}
     data = frame.assign(label=frame["category"].map(labels)) if len(frame) else frame.assign(label=[])
     return (

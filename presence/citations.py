@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from presence.dataset import Dataset
+from presence.explorer import searchable
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,14 @@ def citations(dataset: Dataset) -> dict[str, list[Citation]]:
 
 
 def sources_table(dataset: Dataset) -> pd.DataFrame:
-    """Every source with how many records cite it, ordered by publisher then date."""
+    """Every source with its kind and how many records cite it, ordered by publisher then date."""
     cited = citations(dataset)
     rows = [
         {
             "publisher": s.publisher,
             "published": s.published,
             "title": s.title,
+            "kind": s.kind,
             "url": s.url,
             "cited by": len({(c.kind, c.record) for c in cited.get(s.id, [])}),
             "records": ", ".join(dict.fromkeys(f"{c.kind} {c.record}" for c in cited.get(s.id, []))),
@@ -79,3 +82,17 @@ def data_zip(folder: Path) -> bytes:
             if path.is_file():
                 archive.write(path, f"data/{path.name}")
     return buffer.getvalue()
+
+
+def sources_matching(table: pd.DataFrame, query: str, kinds: Iterable[str] = ()) -> pd.DataFrame:
+    """The rows of sources_table whose publisher or title holds `query` (as the events search compares text:
+    no case, diacritics or apostrophes) and whose kind is one of `kinds` (any when empty)."""
+    shown = table
+    wanted = set(kinds)
+    if wanted:
+        shown = shown[shown["kind"].isin(wanted)]
+    needle = searchable(query)
+    if needle:
+        text = (shown["publisher"] + " " + shown["title"]).map(searchable)
+        shown = shown[text.str.contains(needle, regex=False)]
+    return shown

@@ -37,7 +37,7 @@ METADATA_FILE = "metadata.json"
 DATA_DIR_VARIABLE = "PRESENCE_DATA_DIR"
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 
-SOURCE_COLUMNS = ["id", "title", "publisher", "published", "url", "accessed", "note"]
+SOURCE_COLUMNS = ["id", "title", "publisher", "published", "url", "accessed", "note", "kind"]
 TROOP_COLUMNS = ["year", "troops_low", "troops_high", "figure_kind", "as_of", "source_ids", "notes"]
 FOOTPRINT_COLUMNS = ["year", "bases_low", "bases_high", "as_of", "what", "source_ids", "notes"]
 TOTALS_COLUMNS = [

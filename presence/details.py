@@ -13,6 +13,7 @@ import pandas as pd
 
 from presence import dates
 from presence.dataset import Dataset
+from presence.evidence import GRADE_WORDS, KIND_WORDS, in_citable_order, of_event, of_record
 from presence.models import Event, Site, Source, TroopLevel
 from presence.popups import attribution, casualties
 from presence.style import CATEGORIES
@@ -42,9 +43,9 @@ def _link_target(url: str) -> str:
 
 
 def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -> str:
-    """A numbered Markdown list of sources: linked title, publisher, date, and any note."""
+    """A numbered Markdown list of sources, official sources first: linked title, publisher, date, kind, note."""
     lines = []
-    for number, ident in enumerate(dict.fromkeys(source_ids), start=1):
+    for number, ident in enumerate(in_citable_order(source_ids, sources), start=1):
         source = sources.get(ident)
         if source is None:
             lines.append(f"{number}. cited as {md(ident)} (not one of this dataset's sources)")
@@ -52,7 +53,8 @@ def sources_markdown(source_ids: Sequence[str], sources: Mapping[str, Source]) -
         published = "date unknown" if source.published == "unknown" else dates.human(source.published)
         note = f" ({md(source.note)})" if source.note else ""
         lines.append(
-            f"{number}. [{md(source.title)}]({_link_target(source.url)}), {md(source.publisher)}, {md(published)}{note}"
+            f"{number}. [{md(source.title)}]({_link_target(source.url)}), {md(source.publisher)}, {md(published)}"
+            f" · _{md(KIND_WORDS[source.kind])}_{note}"
         )
     return "\n".join(lines)
 
@@ -111,19 +113,28 @@ def presence_table(site: Site, sources: Mapping[str, Source]) -> pd.DataFrame:
             "From": dates.human(p.start),
             "To": until(p),
             "What": FORCE_LABELS[p.force],
+            "Evidence": of_record(p.source_ids, sources, p.grade, p.grade_reason).grade,
             "Note": p.note or "",
         }
         for p in site.presence
     ]
     rows += [
-        {"From": dates.human(h.date), "To": "", "What": f"Handed over to {h.to}", "Note": h.note or ""}
+        {
+            "From": dates.human(h.date),
+            "To": "",
+            "What": f"Handed over to {h.to}",
+            "Evidence": of_record(h.source_ids, sources, h.grade, h.grade_reason).grade,
+            "Note": h.note or "",
+        }
         for h in site.handovers
     ]
-    return pd.DataFrame(rows, columns=["From", "To", "What", "Note"])
+    return pd.DataFrame(rows, columns=["From", "To", "What", "Evidence", "Note"])
 
 
-def events_table(events: Sequence[Event], own_ids: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """Events as rows a reader scans: date, category, title, casualties, attribution, whose data."""
+def events_table(
+    events: Sequence[Event], sources: Mapping[str, Source], own_ids: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """Events as rows a reader scans: date, category, title, casualties, attribution, evidence, whose data."""
     rows = [
         {
             "Data": "yours" if e.id in own_ids else "shipped",
@@ -133,17 +144,19 @@ def events_table(events: Sequence[Event], own_ids: frozenset[str] = frozenset())
             "US killed": e.us_killed,
             "US injured": e.us_injured,
             "By": attribution(e),
+            "Evidence": "not graded (yours)" if e.id in own_ids else of_event(e, sources).grade,
             "id": e.id,
         }
         for e in events
     ]
-    frame = pd.DataFrame(rows, columns=["Data", "Date", "Category", "Title", "US killed", "US injured", "By", "id"])
+    columns = ["Data", "Date", "Category", "Title", "US killed", "US injured", "By", "Evidence", "id"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"US killed": "Int64", "US injured": "Int64"})
 
 
 def site_events(dataset: Dataset, site: Site) -> pd.DataFrame:
     """Every event at a site."""
-    return events_table(events_at(dataset.events, site.id)).drop(columns="Data")
+    return events_table(events_at(dataset.events, site.id), dataset.sources_by_id).drop(columns="Data")
 
 
 def event_markdown(dataset: Dataset, event: Event) -> str:
@@ -158,6 +171,9 @@ def event_markdown(dataset: Dataset, event: Event) -> str:
     ]
     if event.actor:
         lines.append(f"**By:** {md(attribution(event))}")
+    if event.id in dataset.events_by_id:  # a reader's own events are not graded
+        evidence = of_event(event, dataset.sources_by_id)
+        lines.append(f"**Evidence:** {md(GRADE_WORDS[evidence.grade])} ({md(evidence.reason)})")
     return "\n\n".join(lines)
 
 

@@ -162,8 +162,9 @@ def base_map(
     ).add_to(fmap)
     fmap.add_child(
         Legend(
-            legend_html() + '<div class="legend-note">Events at one place are fanned out around '
-            "it. Click a marker for its story and sources.</div>",
+            legend_html({e.category for e in dataset.events})
+            + '<div class="legend-note">Events at one place are fanned out around it. Click a marker for its story '
+            "and sources.</div>",
             open=legend_open,
         )
     )

@@ -42,7 +42,19 @@ SiteKind = Literal["air_base", "airport", "base_complex", "camp", "headquarters"
 Region = Literal["federal", "kurdistan"]
 SitePrecision = Literal["airfield", "compound", "city"]
 EventCategory = Literal[
-    "attack", "strike", "handover", "deployment", "withdrawal", "agreement", "political", "incident"
+    "attack",
+    "strike",
+    "handover",
+    "deployment",
+    "withdrawal",
+    "agreement",
+    "political",
+    "incident",
+    # Mostly from readers' ACLED files: acts and events with no US or coalition party, kept for what they are.
+    "protest",
+    "riot",
+    "strategic",
+    "other_conflict",
 ]
 EventPrecision = Literal["site", "city", "governorate", "country"]
 FigureKind = Literal["point_in_time", "yearly_average", "authorised_cap"]
@@ -72,8 +84,13 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+SourceKind = Literal["official", "wire", "outlet", "reference", "other"]
+Grade = Literal["confirmed", "fair", "weak", "contested"]
+
+
 class Source(Record):
-    """A publication that records cite by id."""
+    """A publication that records cite by id, with the kind of body that published it (for a copy or
+    syndication, the originator: an AP story on a local paper's site is `wire`)."""
 
     id: Slug
     title: Text
@@ -82,6 +99,7 @@ class Source(Record):
     url: HttpUrl
     accessed: dt.date
     note: Text | None = None
+    kind: SourceKind
 
 
 class Presence(Record):
@@ -92,6 +110,8 @@ class Presence(Record):
     force: Force
     note: Text | None = None
     source_ids: SourceIds
+    grade: Grade | None = None  # overrides the grade derived from the sources; needs grade_reason
+    grade_reason: Text | None = None
 
 
 class Handover(Record):
@@ -101,6 +121,8 @@ class Handover(Record):
     to: Text
     note: Text | None = None
     source_ids: SourceIds
+    grade: Grade | None = None
+    grade_reason: Text | None = None
 
 
 class Site(Record):
@@ -143,6 +165,8 @@ class Event(Record):
     location_source_ids: list[Slug] = []
     notes: LongText | None = None
     source_ids: SourceIds
+    grade: Grade | None = None
+    grade_reason: Text | None = None
     lon: float | None = None
     lat: float | None = None
 

@@ -10,15 +10,17 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from presence import dates
+from presence.evidence import GRADE_WORDS, KIND_WORDS, Evidence, in_citable_order, of_event, of_record
 from presence.models import Event, Presence, Site, Source
 from presence.style import CATEGORIES
 from presence.years import FORCE_LABELS, last_confirmed, site_status
 
 
 def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit: int | None = None) -> str:
-    """An ordered list of source links: publisher, title and date; past `limit`, a count of the rest."""
+    """A list of source links, official sources first: title, publisher, date and kind; past `limit`, a count
+    of the rest."""
     items = []
-    unique = list(dict.fromkeys(source_ids))
+    unique = in_citable_order(source_ids, sources)
     for ident in unique[:limit]:
         source = sources.get(ident)
         if source is None:
@@ -26,7 +28,8 @@ def source_links(source_ids: Sequence[str], sources: Mapping[str, Source], limit
         published = "" if source.published == "unknown" else f", {escape(dates.human(source.published))}"
         items.append(
             f'<li><a href="{escape(source.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-            f"{escape(source.title)}</a> ({escape(source.publisher)}{published})</li>"
+            f"{escape(source.title)}</a> ({escape(source.publisher)}{published}) "
+            f'<span class="kind kind-{source.kind}">{escape(KIND_WORDS[source.kind])}</span></li>'
         )
     rest = len(unique) - len(unique[:limit])
     more = f'<div class="more">and {rest} more in the details panel</div>' if rest > 0 else ""
@@ -52,9 +55,15 @@ def site_popup_parts(site: Site, sources: Mapping[str, Source], limit: int | Non
     periods, handovers, sources). The year's status line goes between them (see `status_line`)."""
     arabic = f'<div class="name-ar" lang="ar" dir="rtl">{escape(site.name_ar)}</div>' if site.name_ar else ""
     periods = "".join(
-        f"<li>{escape(period_words(p, sources))}: {escape(FORCE_LABELS[p.force])}</li>" for p in site.presence
+        f"<li>{escape(period_words(p, sources))}: {escape(FORCE_LABELS[p.force])} "
+        f"{grade_tag(of_record(p.source_ids, sources, p.grade, p.grade_reason))}</li>"
+        for p in site.presence
     )
-    handovers = "".join(f"<li>{escape(dates.human(h.date))}: to {escape(h.to)}</li>" for h in site.handovers)
+    handovers = "".join(
+        f"<li>{escape(dates.human(h.date))}: to {escape(h.to)} "
+        f"{grade_tag(of_record(h.source_ids, sources, h.grade, h.grade_reason))}</li>"
+        for h in site.handovers
+    )
     region = "Kurdistan Region" if site.region == "kurdistan" else "federal Iraq"
     cited = [
         *site.source_ids,
@@ -124,7 +133,17 @@ def event_popup(event: Event, sources: Mapping[str, Source], site_name: str | No
         f"<h4>{escape(event.title)}</h4><p>{escape(event.summary)}</p>"
         f"<p><b>Casualties:</b> {escape(casualties(event))}</p>"
         + (f"<p><b>By:</b> {escape(actor)}</p>" if actor else "")
+        + (f"<p><b>Evidence:</b> {grade_tag(of_event(event, sources))}</p>" if sources else "")
         + f"<b>Sources</b>{source_links(event.source_ids, sources)}</div>"
+    )
+
+
+def grade_tag(evidence: Evidence) -> str:
+    """A record's evidence grade as a small tag whose title says what the grade means and why."""
+    title = f"{GRADE_WORDS[evidence.grade]}. {evidence.reason}".strip()
+    return (
+        f'<span class="grade grade-{evidence.grade}" title="{escape(title, quote=True)}">'
+        f"{escape(evidence.grade)}</span>"
     )
 
 

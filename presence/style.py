@@ -5,6 +5,7 @@ Colours are from the Okabe-Ito palette, which stays distinct for the common colo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presence.years import STATUS_LABELS, Status
@@ -61,6 +62,10 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "agreement": ("Agreement", "#CC79A7", "G"),
     "political": ("Political decision", "#6b6b6b", "P"),
     "incident": ("Non-hostile incident", "#7a5230", "I"),
+    "protest": ("Protest", "#7b6da8", "M"),
+    "riot": ("Riot", "#a04a7a", "R"),
+    "strategic": ("Strategic development", "#5f6f7a", "X"),
+    "other_conflict": ("Other conflict event (no US or coalition party)", "#9a9a9a", "C"),
 }
 
 
@@ -75,14 +80,23 @@ def category_glyph(category: str, size: int = 18) -> Glyph:
     return Glyph(label, colour, _svg(body, size))
 
 
-def legend_html() -> str:
-    """The map legend: site statuses, event categories, the Kurdistan Region."""
+def legend_html(shipped: Iterable[str] = CATEGORIES) -> str:
+    """The map legend: site statuses, the Kurdistan Region, the event categories of the shipped data, then the
+    other categories (which only a reader's uploaded file can hold)."""
     sites = "".join(f'<div class="legend-row">{g.svg}<span>{g.label}</span></div>' for g in STATUS_GLYPHS.values())
-    events = "".join(
-        f'<div class="legend-row">{category_glyph(c).svg}<span>{CATEGORIES[c][0]}</span></div>' for c in CATEGORIES
-    )
+    used = set(shipped)
+
+    def rows(categories: list[str]) -> str:
+        return "".join(
+            f'<div class="legend-row">{category_glyph(c).svg}<span>{CATEGORIES[c][0]}</span></div>' for c in categories
+        )
+
     region = '<div class="legend-row"><span class="legend-swatch kurdistan"></span><span>Kurdistan Region</span></div>'
-    return (
-        f'<summary>Legend</summary><div class="legend-head">Sites</div>{sites}{region}'
-        f'<div class="legend-head">Events</div><div class="legend-grid">{events}</div>'
+    html = (
+        f'<summary>Legend</summary><div class="legend-head">Sites</div>{sites}{region}<div class="legend-head">'
+        f'Events</div><div class="legend-grid">{rows([c for c in CATEGORIES if c in used])}</div>'
     )
+    others = [c for c in CATEGORIES if c not in used]
+    if others:
+        html += f'<div class="legend-head">Only in uploaded files</div><div class="legend-grid">{rows(others)}</div>'
+    return html

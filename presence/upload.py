@@ -10,29 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from presence.acled import ACLED_COLUMNS, event_from_row, number
 from presence.dataset import Dataset
-from presence.explorer import ACLED_COLUMNS, EVENT_FIELDS
+from presence.exports import EVENT_CSV_COLUMNS, from_spreadsheet_safe
 from presence.models import Event
 from presence.problems import Problem
 from presence.reading import MAX_FILE_BYTES, features_from_text, rows_from_csv, to_records
 from presence.style import CATEGORIES
 from presence.validation import Context, check_events
 
-OWN_CSV_COLUMNS = [*EVENT_FIELDS, "longitude", "latitude"]
 _LIST_FIELDS = ("source_ids", "location_source_ids")
 _INT_FIELDS = ("us_killed", "us_injured")
-_LABEL_TO_CATEGORY = {label: category for category, (label, _, _) in CATEGORIES.items()}
-_ACLED_TYPES = {
-    "Battles": "attack",
-    "Explosions/Remote violence": "attack",
-    "Violence against civilians": "attack",
-    "Protests": "political",
-    "Riots": "political",
-    "Strategic developments": "political",
-}
 
 
 @dataclass(frozen=True)
@@ -51,10 +43,6 @@ class Upload:
         return not self.problems
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
-
-
 def _own_csv_row(values: dict[str, Any]) -> dict[str, Any]:
     """A row of the events CSV export back into event fields (lists split on ';', counts as numbers)."""
     out = {k: v for k, v in values.items() if k not in ("longitude", "latitude")}
@@ -65,50 +53,9 @@ def _own_csv_row(values: dict[str, Any]) -> dict[str, Any]:
         cell = out.get(key)
         # ASCII digits only: str.isdigit() also accepts '¹', which int() refuses.
         out[key] = int(cell) if isinstance(cell, str) and re.fullmatch(r"[0-9]{1,9}", cell.strip()) else cell
-    out["lon"] = _number(values.get("longitude"))
-    out["lat"] = _number(values.get("latitude"))
+    out["lon"] = number(values.get("longitude"))
+    out["lat"] = number(values.get("latitude"))
     return out
-
-
-def _number(cell: Any) -> Any:
-    if cell is None:
-        return None
-    try:
-        return float(cell)
-    except (TypeError, ValueError):
-        return cell  # left as text: the model reports it with the value
-
-
-def _acled_row(values: dict[str, Any]) -> dict[str, Any]:
-    """An ACLED row as an event; ACLED's fatalities are all deaths, so they go to other_casualties."""
-    precision = "day" if str(values.get("time_precision") or "") == "1" else "month"
-    raw_date = values.get("event_date") or ""
-    sub = values.get("sub_event_type") or ""
-    category = _LABEL_TO_CATEGORY.get(sub) or _ACLED_TYPES.get(values.get("event_type") or "", "political")
-    sources = [_slug(s) for s in (values.get("source") or "").split(";") if _slug(s)]
-    fatalities = values.get("fatalities")
-    place = values.get("location") or values.get("admin1") or "Iraq"
-    return {
-        # Prefixed: an ACLED row is never the same record as a shipped event, even one exported from here.
-        "id": "acled-" + _slug(values.get("event_id_cnty") or ""),
-        "date": raw_date if precision == "day" else raw_date[:7],
-        "date_precision": precision,
-        "site_id": None,
-        "category": category,
-        "title": f"{sub or values.get('event_type') or 'Event'} in {place}",
-        "summary": values.get("notes") or "No notes in the source file.",
-        "actor": values.get("actor1"),
-        "actor_attributed_by": None,
-        "us_killed": None,
-        "us_injured": None,
-        "other_casualties": f"{fatalities} fatalities (ACLED count, all parties)" if fatalities else None,
-        "location_precision": "city" if values.get("latitude") else "country",
-        "location_source_ids": [],
-        "notes": values.get("tags"),
-        "source_ids": sources,
-        "lon": _number(values.get("longitude")),
-        "lat": _number(values.get("latitude")),
-    }
 
 
 def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Problem]]:
@@ -128,9 +75,14 @@ def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Pro
     header = next(csv.reader(io.StringIO(stripped)), [])
     if "event_id_cnty" in header:
         raw, problems = rows_from_csv(text, name, ACLED_COLUMNS, label_column="event_id_cnty")
-        return "acled", [(label, _acled_row(v)) for label, v in raw], problems
-    raw, problems = rows_from_csv(text, name, OWN_CSV_COLUMNS, label_column="id")
-    return "csv", [(label, _own_csv_row(v)) for label, v in raw], problems
+        return "acled", [(label, event_from_row(_unsafe(v))) for label, v in raw], problems
+    raw, problems = rows_from_csv(text, name, EVENT_CSV_COLUMNS, label_column="id")
+    return "csv", [(label, _own_csv_row(_unsafe(v))) for label, v in raw], problems
+
+
+def _unsafe(values: dict[str, Any]) -> dict[str, Any]:
+    # Exports mark cells a spreadsheet would run as formulas; read back, they are the original text.
+    return {k: from_spreadsheet_safe(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
@@ -160,3 +112,21 @@ def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
     good = tuple(e for e in events if e.id not in rejected and e.id not in duplicates)
     left_out = [label for label, _ in raw if label in unreadable] + [e.id for e in events if e.id in rejected]
     return Upload(name, kind, good, tuple(problems + bad + checked), tuple(dict.fromkeys(left_out)), duplicates)
+
+
+_APART = "no US or coalition party; their own layer, not in the US figures"
+
+
+def what_they_are(events: tuple[Event, ...] | list[Event]) -> str:
+    """The reader's events by category in words, most first, saying which ones never count in the US figures:
+    '40 other conflict events (no US or coalition party; their own layer, not in the US figures), 3 × Attack
+    on US or coalition forces'."""
+    counts = Counter(e.category for e in events)
+    parts = []
+    for category, n in counts.most_common():
+        label = CATEGORIES[category][0]
+        if category == "other_conflict":
+            parts.append(f"{n:,} other conflict events ({_APART})")
+        else:
+            parts.append(f"{n:,} × {label}")
+    return ", ".join(parts)

@@ -145,6 +145,7 @@ def check_sites(sites: Sequence[Site], ctx: Context) -> list[Problem]:
         previous = None
         for j, handover in enumerate(site.handovers):
             field = f"handovers[{j}]"
+            problems += _grade_pair(handover, SITES_FILE, label, f"{field}.")
             problems += _in_span(handover.date, ctx, SITES_FILE, label, f"{field}.date")
             problems += _unknown_sources(handover.source_ids, ctx, SITES_FILE, label, f"{field}.source_ids")
             if previous and dates.first_day(handover.date) < dates.first_day(previous):
@@ -183,12 +184,22 @@ def _force_rule(period, field: str, label: str) -> list[Problem]:
     return [Problem(SITES_FILE, label, f"{field}.force", f"{period.force!r} for {span}: {FORCE_RULE[period.force]}")]
 
 
+def _grade_pair(record, file: str, label: str, field: str) -> list[Problem]:
+    """A grade set in the data overrides the one its sources give, so it must say why (and a reason needs one)."""
+    if (record.grade is None) == (record.grade_reason is None):
+        return []
+    missing = "grade_reason" if record.grade else "grade"
+    message = "is empty; a grade set by hand needs both grade and grade_reason"
+    return [Problem(file, label, f"{field}{missing}", message)]
+
+
 def _check_periods(site: Site, ctx: Context) -> list[Problem]:
     problems: list[Problem] = []
     label = site.id
     for i, period in enumerate(site.presence):
         field = f"presence[{i}]"
         problems += _force_rule(period, field, label)
+        problems += _grade_pair(period, SITES_FILE, label, f"{field}.")
         problems += _in_span(period.start, ctx, SITES_FILE, label, f"{field}.start")
         problems += _unknown_sources(period.source_ids, ctx, SITES_FILE, label, f"{field}.source_ids")
         if period.end is not None:
@@ -232,6 +243,7 @@ def check_events(events: Sequence[Event], ctx: Context, file: str = EVENTS_FILE)
         inside = {e.id: flag for e, flag in zip(placed, flags, strict=True)}
     for event in events:
         label = event.id
+        problems += _grade_pair(event, file, label, "")
         problems += _in_span(event.date, ctx, file, label, "date")
         actual = dates.precision_of(event.date)
         if actual != event.date_precision:

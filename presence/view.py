@@ -7,7 +7,7 @@ parameters and map clicks into a View and back, tolerating anything a hand-edite
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,8 +37,11 @@ def default_view(dataset: Dataset) -> View:
     return View(year=dataset.years.stop - 1)
 
 
-def view_from_params(params: Mapping[str, str], dataset: Dataset) -> tuple[View, list[str]]:
-    """A View from query parameters, plus a note for each parameter that was ignored and why."""
+def view_from_params(
+    params: Mapping[str, str], dataset: Dataset, own_event_ids: Collection[str] = ()
+) -> tuple[View, list[str]]:
+    """A View from query parameters, plus a note for each parameter that was ignored and why. `own_event_ids`
+    are the reader's own events, which a link in the same tab may select too."""
     view = default_view(dataset)
     notes: list[str] = []
     raw_year = params.get("year")
@@ -52,7 +55,7 @@ def view_from_params(params: Mapping[str, str], dataset: Dataset) -> tuple[View,
         ident = params.get(layer)
         if ident is None:
             continue
-        if ident in known:
+        if ident in known or (layer == "event" and ident in own_event_ids):
             view = view.selecting(layer, ident)
         else:
             notes.append(f"{layer} {ident[:40]!r} is not in the data")
@@ -79,6 +82,11 @@ def params_for(view: View) -> dict[str, str]:
     if view.through:
         params["through"] = "1"
     return params
+
+
+def event_link(event_id: str, date: str) -> dict[str, str]:
+    """Query parameters that open an event on the map: its year, the event selected."""
+    return params_for(View(year=int(date[:4]), event=event_id))
 
 
 def clicked(value: Any) -> tuple[str, str] | None:

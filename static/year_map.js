@@ -49,6 +49,14 @@
     this.eventsCluster = L.markerClusterGroup({
       maxClusterRadius: 35, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 12,
     }).addTo(map);
+    // Events with no US or coalition party (from an uploaded ACLED file) are a layer of their own, grey,
+    // always clustered and switchable, so they never read as part of the US story.
+    this.otherEvents = L.markerClusterGroup({ maxClusterRadius: 35, showCoverageOnHover: false });
+    if (this.data.events.some(function (event) { return event.category === "other_conflict"; })) {
+      this.otherEvents.addTo(map);
+      L.control.layers(null, { "Other conflict events (no US or coalition party)": this.otherEvents },
+        { collapsed: false, position: "topright" }).addTo(map);
+    }
     this.eventMarkers = {};
     var initial = { year: options.year || this.last, site: null, event: null, through: !!options.through };
     if (options.follow === "url") {
@@ -187,13 +195,16 @@
     var self = this, shown = [];
     this.eventsLayer.clearLayers();
     this.eventsCluster.clearLayers();
+    this.otherEvents.clearLayers();
+    var other = [];
     this.data.events.forEach(function (event) {
       if (through ? event.year <= year : event.year === year) {
         var marker = self._eventMarker(event);
         marker.setIcon(self._eventIcon(event, through, year));
-        shown.push(marker);
+        (event.category === "other_conflict" ? other : shown).push(marker);
       }
     });
+    this.otherEvents.addLayers(other);
     if (through) this.eventsCluster.addLayers(shown);
     else shown.forEach(function (marker) { self.eventsLayer.addLayer(marker); });
   };

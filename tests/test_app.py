@@ -88,6 +88,10 @@ def test_a_link_to_an_event_shows_its_story(dataset: Dataset):
     event = next(e for e in dataset.events if e.date == "2020-01-08")
     at = run_app(year="2020", event=event.id)
     assert "**Casualties:** 0 US killed, 110 US injured" in details_text(at)
+    # Its site is one click away.
+    at.button(key="event_site").click().run()
+    assert "### Al\\-Asad Air Base" in details_text(at)
+    assert (at.query_params["site"], at.query_params["year"]) == ("al-asad", "2020")
 
 
 def test_choosing_a_site_in_the_list_selects_it():

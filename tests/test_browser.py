@@ -51,6 +51,11 @@ def test_clicking_al_asad_opens_its_popup_with_a_source_link_and_fills_the_detai
     link = popup.locator("ol.sources a").first
     assert link.get_attribute("href").startswith(("https://", "http://"))
     assert link.get_attribute("rel") == "noopener noreferrer"
+    # Each presence period and handover says how strong its evidence is, each source what kind it is.
+    site = DATA.sites_by_id["al-asad"]
+    expect(popup.locator(".grade")).to_have_count(len(site.presence) + len(site.handovers))
+    assert popup.locator(".grade").first.get_attribute("title")
+    expect(popup.locator("ol.sources .kind").first).to_have_text(re.compile("official|wire service|news outlet"))
     details = session.page.locator(".st-key-details")
     expect(details).to_contain_text("Al-Asad Air Base", timeout=15_000)
     expect(details).to_contain_text("Sources")

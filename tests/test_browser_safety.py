@@ -197,3 +197,27 @@ def test_bad_rows_are_listed_and_the_good_ones_can_be_loaded(browser, app_url, t
     assert pwned(session) == [None] * len(pwned(session))
     assert session.unexpected_errors() == []
     session.context.close()
+
+
+def test_an_acled_file_keeps_other_conflict_apart_from_the_us_figures(browser, app_url, tmp_path):
+    from test_acled import ROWS, acled_file
+
+    rows = {what: row for what, row, _ in ROWS}
+    path = tmp_path / "acled-iraq.csv"
+    path.write_bytes(acled_file(rows["militia drone attack on US forces"], rows["Iraqi army clash with IS at Hawija"]))
+    session = Session(browser, app_url).open("?year=2024&basemap=none")
+    attacks = session.page.locator('[data-testid="stMetric"]').filter(has_text="Attacks on the map")
+    before = int(attacks.locator('[data-testid="stMetricValue"]').inner_text().split()[0])
+    session.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    sidebar = session.page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_contain_text("1 other conflict events (no US or coalition party", timeout=20_000)
+    # The attack on US forces is drawn with the year's events and counted; the clash is grey, apart, uncounted.
+    expect(session.map.locator(".own-event.category-attack")).to_have_count(1, timeout=20_000)
+    expect(session.map.locator(".own-event.category-other_conflict")).to_have_count(1)
+    expect(attacks.locator('[data-testid="stMetricValue"]')).to_have_text(f"{before + 1} selected")
+    switch = session.map.get_by_label("Other conflict events (no US or coalition party)")
+    switch.uncheck()
+    expect(session.map.locator(".own-event.category-other_conflict")).to_have_count(0)
+    expect(session.map.locator(".own-event.category-attack")).to_have_count(1)
+    assert session.unexpected_errors() == []
+    session.context.close()

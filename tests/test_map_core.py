@@ -119,6 +119,7 @@ HOSTILE = Source(
     published="2020",
     url="https://example.org/a_(b)",
     accessed="2026-01-01",
+    kind="outlet",
 )
 
 

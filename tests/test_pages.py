@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from presence.acled import ACLED_COLUMNS
 from presence.dataset import Dataset
-from presence.explorer import ACLED_COLUMNS, EventFilter, acled_csv, events_csv, events_geojson, filter_events
+from presence.explorer import EventFilter, filter_events
+from presence.exports import acled_csv, events_csv, events_geojson
 from presence.models import Event
 from presence.reading import features_from_text, to_records
 from presence.timeline import MILESTONE_EVENTS, milestones
@@ -60,6 +62,16 @@ def open_page(page: str, **params: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     return at.switch_page(str(ROOT / "pages" / page)).run()
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    """Arrive on a page by a link that carries its own query parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / page))
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
 
 
 def charts(at: AppTest) -> list:
@@ -177,3 +189,94 @@ def test_data_zip_holds_every_data_file(dataset: Dataset):
     names = set(zipfile.ZipFile(io.BytesIO(data_zip(dataset.folder))).namelist())
     assert {"data/sites.geojson", "data/events.geojson", "data/sources.csv", "data/README.md"} <= names
     assert json.loads(zipfile.ZipFile(io.BytesIO(data_zip(dataset.folder))).read("data/metadata.json"))["as_of"]
+
+
+@pytest.mark.parametrize("spelling", ["Kataib", "Kata'ib", "Kata’ib", "KATAIB", "kataʼib"])
+@pytest.mark.parametrize("field", ["actor", "text"])
+def test_search_ignores_case_apostrophes_and_accents(dataset: Dataset, spelling, field):
+    plain = filter_events(dataset.events, EventFilter(**{field: "Kataib Hezbollah"}))
+    assert plain
+    assert filter_events(dataset.events, EventFilter(**{field: spelling + " Hezbollah"})) == plain
+
+
+def test_search_ignores_diacritics(dataset: Dataset):
+    assert filter_events(dataset.events, EventFilter(text="Sadr")) == filter_events(
+        dataset.events, EventFilter(text="Ṣadr")
+    )
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        EventFilter(2003, 2026),
+        EventFilter(2019, 2020, frozenset({"attack", "strike"}), frozenset({"al-asad"}), "Kata'ib", "rocket"),
+        EventFilter(2003, 2026, grades=frozenset({"weak", "contested"})),
+        EventFilter(2011, 2011, text="handed over"),
+    ],
+)
+def test_a_filter_survives_its_link(dataset: Dataset, wanted):
+    from presence.explorer import filter_from_params, filter_params
+
+    params = filter_params(wanted, dataset.years)
+    back, ignored = filter_from_params(params, dataset.years, [s.id for s in dataset.sites])
+    assert (back, ignored) == (wanted, [])
+
+
+def test_a_hand_edited_filter_link_is_used_where_it_makes_sense(dataset: Dataset):
+    from presence.explorer import filter_from_params
+
+    params = {"from": "1999", "to": "2008", "category": "attack,picnic", "grade": "solid", "sites": "al-asad,mars"}
+    wanted, ignored = filter_from_params(params, dataset.years, [s.id for s in dataset.sites])
+    assert (wanted.first_year, wanted.last_year) == (dataset.years.start, 2008)
+    assert (wanted.categories, wanted.sites, wanted.grades) == ({"attack"}, {"al-asad"}, frozenset())
+    assert len(ignored) == 4 and "'picnic'" in ignored[1]
+
+
+def test_events_page_opens_from_a_link_and_keeps_its_filters_in_the_url(dataset: Dataset):
+    at = open_link(
+        "2_Events.py", year="2020", **{"from": "2019", "to": "2020", "actor": "Kata’ib", "grade": "confirmed"}
+    )
+    assert not at.exception
+    assert at.slider(key="event_years").value == (2019, 2020)
+    assert (at.text_input(key="event_actor").value, at.multiselect(key="event_grades").value) == (
+        "Kata’ib",
+        ["confirmed"],
+    )
+    expected = filter_events(
+        dataset.events,
+        EventFilter(2019, 2020, actor="Kataib", grades=frozenset({"confirmed"})),
+        dataset.sources_by_id,
+    )
+    assert 0 < shown_count(at) == len(expected)
+    at.multiselect(key="event_categories").select("attack").run()
+    assert at.query_params["category"] == ["attack"] or at.query_params["category"] == "attack"
+    assert shown_count(at) == sum(e.category == "attack" for e in expected)
+
+
+def test_open_on_the_map_selects_the_event_in_its_year(dataset: Dataset):
+    from presence.view import event_link, view_from_params
+
+    event = dataset.events_by_id["2019-12-31-us-embassy-baghdad-stormed"]
+    view, ignored = view_from_params(event_link(event.id, event.date), dataset)
+    assert (view.year, view.event, view.site, ignored) == (2019, event.id, None, [])
+    # A reader's own event, in the tab that holds it.
+    view, ignored = view_from_params(event_link("mine-1", "2021-05-02"), dataset, {"mine-1"})
+    assert (view.year, view.event, ignored) == (2021, "mine-1", [])
+    assert view_from_params(event_link("mine-1", "2021-05-02"), dataset)[1] == ["event 'mine-1' is not in the data"]
+
+
+def test_sources_page_filters_by_kind_and_counts_the_grades(dataset: Dataset):
+    from presence.evidence import grade_counts, grade_sentence, graded_records
+
+    at = open_page("3_Sources.py")
+    assert not at.exception
+    graded = graded_records(dataset)
+    assert any(grade_sentence(grade_counts(graded)) in m.value for m in at.markdown)
+    at.multiselect(key="source_kinds").select("official").run()
+    caption = next(c.value for c in at.caption if " of " in c.value and "sources" in c.value)
+    official = sum(s.kind == "official" for s in dataset.sources)
+    assert caption.startswith(f"{official} of {len(dataset.sources)} sources")
+    at.text_input(key="source_query").input("army").run()
+    caption = next(c.value for c in at.caption if " of " in c.value and "sources" in c.value)
+    both = sum(s.kind == "official" and "army" in (s.publisher + " " + s.title).casefold() for s in dataset.sources)
+    assert 0 < both < official and caption.startswith(f"{both} of ")

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from presence.dataset import Dataset
-from presence.explorer import acled_csv, events_csv, events_geojson
+from presence.exports import acled_csv, events_csv, events_geojson
 from presence.reading import MAX_FILE_BYTES
 from presence.upload import parse_upload
 
@@ -182,7 +182,7 @@ def test_any_csv_row_gives_problems_not_exceptions(dataset: Dataset, row):
     import csv
     import io
 
-    from presence.upload import OWN_CSV_COLUMNS
+    from presence.exports import EVENT_CSV_COLUMNS as OWN_CSV_COLUMNS
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=OWN_CSV_COLUMNS)

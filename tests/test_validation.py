@@ -190,9 +190,9 @@ CASES = [
     ),
     (
         "unknown category",
-        event_at("al-asad", props(category="riot")),
+        event_at("al-asad", props(category="picnic")),
         "events.geojson: ",
-        "category 'riot' must be one of",
+        "category 'picnic' must be one of",
     ),
     (
         "date before the first year",
@@ -218,6 +218,24 @@ CASES = [
         source_rows(lambda rows: rows.append(dict(rows[0]))),
         "sources.csv: ",
         "is used by 2 records",
+    ),
+    (
+        "unknown source kind",
+        source_rows(lambda rows: rows[0].update(kind="blog")),
+        "sources.csv: line 2 (",
+        "kind 'blog' must be one of 'official', 'wire', 'outlet', 'reference' or 'other'",
+    ),
+    (
+        "grade without a reason",
+        site_edit("al-asad", first_presence(grade="contested")),
+        "sites.geojson: al-asad: presence[0].grade_reason is empty",
+        "needs both grade and grade_reason",
+    ),
+    (
+        "unknown grade",
+        event_at("al-asad", props(grade="solid", grade_reason="two papers")),
+        "events.geojson: ",
+        "grade 'solid' must be one of",
     ),
     (
         "source header",
