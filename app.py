@@ -9,9 +9,9 @@ from streamlit_folium import st_folium
 
 from presence.details import (
     md,
-    presence_table,
+    presence_markdown,
     site_choice_label,
-    site_events,
+    site_events_markdown,
     site_markdown,
     site_sources,
     sites_in_list_order,
@@ -22,11 +22,21 @@ from presence.footprint import coverage
 from presence.layers import BASEMAPS, base_map, events_sent_by_year, per_year_events
 from presence.publish import standalone_html
 from presence.totals import describe, headline_deaths, official_summary, year_total
+from presence.troops import format_range, readings_line, troop_range
 from presence.upload import what_they_are
 from presence.view import View, clicked, params_for
 from presence.year_map import YearMap
-from presence.years import events_in, format_troops, year_figures
-from shell import dataset_or_stop, enter, map_literal, navigation, own_events, show_event, year_slider
+from presence.years import events_at, events_in, year_figures
+from shell import (
+    dataset_or_stop,
+    enter,
+    focus_details,
+    map_literal,
+    navigation,
+    own_events,
+    show_event,
+    year_slider,
+)
 
 st.set_page_config(page_title="US military presence in Iraq", page_icon="🗺️", layout="wide")
 
@@ -87,17 +97,16 @@ SERVER_LAYERS = events_sent_by_year(dataset, own)
 def year_and_figures() -> None:
     """The year and its figures. A year change reruns only this part of the page; the map, which holds every
     year, follows the address it sets, so a step sends the year and the figures and no map data."""
-    slider_col, play_col = st.columns([8, 1], vertical_alignment="bottom")
-    with slider_col:
+    with st.container(key="year_row", horizontal=True, vertical_alignment="bottom"):
         year = year_slider(dataset, on_change=stop_playing)
-    playing = st.session_state.get("playing", False)
-    play_col.button(
-        "Pause" if playing else "Play",
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        help="Step through the years",
-        width="stretch",
-        on_click=toggle_play,
-    )
+        playing = st.session_state.get("playing", False)
+        st.button(
+            "Pause" if playing else "Play",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            help="Step through the years",
+            on_click=toggle_play,
+            key="play",
+        )
     if playing != st.session_state.get("timer_playing", False):
         st.rerun()  # the whole page: the timer that steps the year is set up (or removed) outside this part
     view = replace(st.session_state.view, year=year)
@@ -108,39 +117,49 @@ def year_and_figures() -> None:
 
     own_of_year = events_in(own, year)
     figures = year_figures(dataset.sites, [*dataset.events_of(year), *own_of_year], dataset.troop_levels, year)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(
-        "US troops in Iraq (approx.)",
-        format_troops(figures.troops),
-        help=troops_caption(figures.troops, dataset.sources_by_id),
-    )
+    troops = troop_range(dataset.troop_levels, year)
     year_end = f"as of {dataset.metadata.as_of:%d %b %Y}" if year == last_year else f"at the end of {year}"
-    c2.metric(
-        "Sites on the map with US forces",
-        f"{figures.sites_federal} federal · {figures.sites_kurdistan} Kurdistan",
-        delta_arrow="off",
-        delta_color="off",
-        delta=f"{figures.sites_federal_at_end} · {figures.sites_kurdistan_at_end} {year_end}",
-        help="Sites on this map that hosted US forces in the year; below, how many US bases there were in all.",
-    )
     deaths = year_total(dataset.yearly_totals, year, "us_deaths")
-    c3.metric(
-        "US military deaths in Iraq",
-        headline_deaths(dataset.yearly_totals, year),
-        help=(describe(deaths, dataset.sources_by_id) if deaths else f"No count for the whole of {year}.")
-        + " Official or widely cited counts, not the events on the map.",
-    )
-    c4.metric(
-        "Attacks on the map",
-        f"{figures.attacks} selected",
-        help=f"Landmark attacks chosen for the map, not a count. In the {figures.events} events on the map: US "
-        f"killed {figures.us_killed}, injured {figures.us_injured}.",
-    )
-    st.caption(official_summary(dataset.yearly_totals, year))
-    if own_of_year:
-        st.caption(f"Your events for {year}: {md(what_they_are(own_of_year))}.")
+    with st.container(key="figures", horizontal=True):
+        st.metric(
+            "US troops in Iraq",
+            format_range(troops),
+            delta=readings_line(troops),
+            delta_arrow="off",
+            delta_color="off",
+            help="Every figure of the year, lowest to highest. "
+            + " ".join(troops_caption(t, dataset.sources_by_id) + "." for t in troops.known),
+        )
+        st.metric(
+            "Sites with US forces",
+            f"{figures.sites_federal} federal · {figures.sites_kurdistan} Kurdistan",
+            delta=f"{figures.sites_federal_at_end} · {figures.sites_kurdistan_at_end} {year_end}",
+            delta_arrow="off",
+            delta_color="off",
+            help="Sites on this map that hosted US forces in the year; below, how many US bases there were in all.",
+        )
+        st.metric(
+            "US military deaths",
+            headline_deaths(dataset.yearly_totals, year),
+            help=(describe(deaths, dataset.sources_by_id) if deaths else f"No count for the whole of {year}.")
+            + " Official or widely cited counts, not the events on the map. "
+            + official_summary(dataset.yearly_totals, year),
+        )
+        st.metric(
+            "Attacks on the map",
+            f"{figures.attacks} selected",
+            help=f"Landmark attacks chosen for the map, not a count. In the {figures.events} events on the map: US "
+            f"killed {figures.us_killed}, injured {figures.us_injured}. Published counts: the Timeline page.",
+        )
     shown = figures.sites_federal + figures.sites_kurdistan
     st.caption(coverage(dataset.footprint, year, shown, dataset.sources_by_id))
+    if own_of_year:
+        st.caption(f"Your events for {year}: {md(what_they_are(own_of_year))}.")
+    if view.through:
+        st.caption(
+            f"Showing every event from {first_year} to {year}: those of {year} outlined, older ones paler with age, "
+            "grouped where they crowd (the number is how many)."
+        )
     if SERVER_LAYERS:
         the_map()
 
@@ -168,9 +187,11 @@ def the_map() -> None:
             st.rerun()  # the whole page: the details panel shows the selection
 
 
-map_col, detail_col = st.columns([5, 3], gap="medium")
+map_col, detail_col = st.columns([2, 1], gap="medium")
 with map_col:
     year_and_figures()
+    # Keyboard readers would otherwise Tab through every marker to reach the site list.
+    st.html('<a class="skip-link" href="#site-list">Skip the map: go to the site list</a>')
     if not SERVER_LAYERS:
         the_map()
     st.download_button(
@@ -186,6 +207,7 @@ with map_col:
 view = st.session_state.view
 site_ids = [s.id for s in sites_in_list_order(dataset.sites)]
 with detail_col:
+    st.html('<span id="site-list" tabindex="-1"></span>')
     picked = st.selectbox(
         "Site",
         [None, *site_ids],
@@ -210,24 +232,27 @@ with detail_col:
         with st.container(key="details"):
             st.markdown(site_markdown(site))
             st.markdown("**US presence and handovers**")
-            st.dataframe(presence_table(site, dataset.sources_by_id), hide_index=True, width="stretch")
-            events = site_events(dataset, site)
+            st.markdown(presence_markdown(site, dataset.sources_by_id))
+            events = events_at(dataset.events, site.id)
             st.markdown(f"**Events at this site** ({len(events)})")
-            if len(events):
-                st.dataframe(events.drop(columns="id"), hide_index=True, width="stretch")
+            if events:
+                st.markdown(site_events_markdown(dataset, site))
             if site.notes:
                 st.info(md(site.notes), icon=":material/balance:")
             st.markdown("**Sources**")
             st.markdown(sources_markdown(site_sources(site), dataset.sources_by_id))
+            focus_details(f"site {site.id}")
     elif event := (dataset.events_by_id.get(view.event) or {e.id: e for e in own}.get(view.event)):
         with st.container(key="details"):
             show_event(dataset, event)
+            focus_details(f"event {event.id}")
             site = dataset.sites_by_id.get(event.site_id or "")
             if site and st.button(f"Open {site.name}", icon=":material/location_on:", key="event_site"):
                 st.session_state.view = view.selecting("site", site.id)
                 st.query_params.from_dict(params_for(st.session_state.view))
                 st.rerun()
     else:
+        st.session_state.focused_selection = None
         st.caption("Click a base or an event on the map to read its history and the sources behind it.")
 
 if st.session_state.timer_playing:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import html
 import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -122,12 +124,27 @@ PAGES = (
 )
 
 
+STATIC = Path(__file__).parent / "static"
+FOCUS_DETAILS = (STATIC / "focus_details.html").read_text(encoding="utf-8")
+
+
 def navigation() -> None:
-    """The sidebar's page links (Streamlit's own list would call the map page 'app')."""
+    """The pages' own layout rules, and the sidebar's page links (Streamlit's own list would call the map page
+    'app')."""
+    st.html(STATIC / "page.css")
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
+
+
+def focus_details(selection: str) -> None:
+    """Move the reader's focus to the details panel's heading, once per selection (call inside the panel)."""
+    if st.session_state.get("focused_selection") == selection:
+        return
+    st.session_state.focused_selection = selection
+    # The selection in a comment makes each selection's element new, so that its script runs.
+    st.html(f"<!-- {html.escape(selection)} -->{FOCUS_DETAILS}", unsafe_allow_javascript=True)
 
 
 def own_events(dataset: Dataset) -> tuple[Event, ...]:

@@ -21,9 +21,9 @@ st.query_params.from_dict({"year": str(year)})
 
 st.subheader("US troops in Iraq")
 st.caption(
-    "Shaded bands are ranges where sources disagree; the line follows the upper figure. Hover a point for the "
-    "figure, what kind of figure it is, and its sources. Dashed lines are milestones; the orange line is "
-    f"{year}."
+    "Shaded bands are ranges where sources disagree; the line follows the upper figure and breaks where the data "
+    "has no figure (grey). Hover a point for the figure, what kind of figure it is, and its sources. Dashed lines "
+    f"are milestones (named in the list at the bottom of the page); the orange line is {year}."
 )
 log = st.toggle("Logarithmic scale", help="Makes the hundreds and thousands after 2011 readable beside 2007's peak")
 marks = milestones(dataset)

@@ -8,11 +8,17 @@ import pandas as pd
 from presence.style import CATEGORIES
 from presence.timeline import Milestone, midpoint
 
+# Tick values of the log axis: readable steps from the hundreds after 2011 to 2007's peak.
+LOG_TICKS = [100, 300, 1_000, 3_000, 10_000, 30_000, 100_000]
+# Below this width the milestone names would overlap; they are listed under the chart instead.
+NARROW = "width < 560"
+
 
 def troop_chart(series: pd.DataFrame, marks: list[Milestone], year: int, log: bool = False) -> alt.LayerChart:
     """US troops in Iraq over time: ranges where sources disagree as bands, milestones, the selected year.
+    Years without a figure are gaps in the line, shaded and labelled.
 
-    `log` uses a symmetric-log scale, so the hundreds and thousands after 2011 are readable next to 2007's peak.
+    `log` uses a logarithmic scale, so the hundreds and thousands after 2011 are readable next to 2007's peak.
     """
     tooltip = [
         alt.Tooltip("year:Q", title="Year", format="d"),
@@ -22,31 +28,60 @@ def troop_chart(series: pd.DataFrame, marks: list[Milestone], year: int, log: bo
         alt.Tooltip("sources:N", title="Sources"),
     ]
     known = series.dropna(subset=["high"]).copy()
-    known["low_or_zero"] = known["low"].fillna(0).astype(int)
+    # A band needs a bottom: on a log scale a ceiling alone is drawn as a point, on a linear one from zero.
+    known["bottom"] = known["low"].fillna(known["high"] if log else 0).astype(int)
     known["high"] = known["high"].astype(int)
+    known["segment"] = known["segment"].astype(int)
+    scale = alt.Scale(type="log", domain=[100, 200_000]) if log else alt.Scale(type="linear")
+    axis = alt.Axis(values=LOG_TICKS, format="~s") if log else alt.Axis(format="~s")
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount=12))
-    base = alt.Chart(known).encode(x=x)
+    base = alt.Chart(known).encode(x=x, detail="segment:N")
     band = base.mark_area(opacity=0.25, color="#0072B2").encode(
-        y=alt.Y("low_or_zero:Q", title="US troops in Iraq", scale=alt.Scale(type="symlog" if log else "linear")),
-        y2="high:Q",
+        y=alt.Y("bottom:Q", title="US troops in Iraq", scale=scale, axis=axis), y2="high:Q"
     )
     line = base.mark_line(color="#0072B2").encode(y="high:Q")
     points = base.mark_point(filled=True, size=60, color="#0072B2").encode(
-        y="high:Q", shape=alt.Shape("kind:N", title="Figure is"), tooltip=tooltip
+        y="high:Q",
+        shape=alt.Shape("kind:N", title="Figure is", legend=alt.Legend(orient="bottom")),
+        tooltip=tooltip,
+    )
+    # Years the data marks unknown: shaded over the whole height of the scale, and named.
+    top, bottom = (200_000, 100) if log else (int(known["high"].max()), 0)
+    gaps = pd.DataFrame(
+        [
+            {"start": pd.Timestamp(year=y, month=1, day=1), "end": pd.Timestamp(year=y, month=12, day=31)}
+            for y in sorted(set(series.loc[series["high"].isna(), "year"]))
+        ],
+        columns=["start", "end"],
+    ).assign(top=top, bottom=bottom)
+    unknown = (
+        alt.Chart(gaps)
+        .mark_rect(color="#999", opacity=0.18)
+        .encode(x="start:T", x2="end:T", y="top:Q", y2="bottom:Q", tooltip=alt.value("No figure in the data"))
+    )
+    unknown_label = (
+        alt.Chart(gaps)
+        .mark_text(angle=270, align="right", baseline="top", dx=-4, dy=2, fontSize=11, color="#555")
+        .encode(x="start:T", y=alt.value(0), text=alt.value("no figure"))
     )
     frame = pd.DataFrame([{"date": pd.Timestamp(midpoint(m.date)), "label": m.label, "title": m.title} for m in marks])
     rules = alt.Chart(frame).mark_rule(color="#888", strokeDash=[3, 3]).encode(x="date:T", tooltip=["title:N"])
     labels = (
         alt.Chart(frame)
-        .mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=11, color="#444")
-        .encode(x="date:T", y=alt.value(4), text="label:N")
+        .mark_text(angle=270, align="right", dx=-4, dy=-4, fontSize=11, color="#444")
+        .encode(
+            x="date:T",
+            y=alt.value(0),
+            text="label:N",
+            opacity=alt.condition(NARROW, alt.value(0), alt.value(1)),
+        )
     )
     selected = (
         alt.Chart(pd.DataFrame([{"date": pd.Timestamp(year=year, month=7, day=1), "label": str(year)}]))
         .mark_rule(color="#D55E00", size=2)
         .encode(x="date:T", tooltip=alt.Tooltip("label:N", title="Selected year"))
     )
-    return alt.layer(band, line, points, rules, labels, selected).properties(height=380)
+    return alt.layer(unknown, unknown_label, band, line, points, rules, labels, selected).properties(height=380)
 
 
 def presence_chart(bars: pd.DataFrame, year: int) -> alt.LayerChart:
@@ -58,13 +93,19 @@ def presence_chart(bars: pd.DataFrame, year: int) -> alt.LayerChart:
         .encode(
             x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", tickCount=12)),
             x2="end:T",
-            y=alt.Y("site:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+            # Long names are cut shorter on a phone, so the bars keep room (the full name is in the tooltip).
+            y=alt.Y(
+                "site:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=alt.ExprRef("width < 400 ? 110 : 260"), labelOverlap=False),
+            ),
             color=alt.Color(
                 "region:N",
                 scale=alt.Scale(domain=["Federal Iraq", "Kurdistan Region"], range=["#0072B2", "#E69F00"]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
             ),
-            opacity=alt.Opacity("force:N", legend=alt.Legend(title="Mission", orient="top")),
+            opacity=alt.Opacity("force:N", legend=alt.Legend(title="Mission", orient="bottom", direction="vertical")),
             tooltip=[alt.Tooltip("site:N"), alt.Tooltip("period:N"), alt.Tooltip("force:N", title="Mission")],
         )
     )
@@ -143,9 +184,18 @@ def attacks_chart(frame: pd.DataFrame, year: int) -> alt.LayerChart:
             x=alt.X("year:O", title=None, scale=alt.Scale(domain=sorted(set(frame["year"]) | {year}))),
             y=alt.Y("low:Q", title="Attacks (published counts)", scale=alt.Scale(type="log")),
             shape=alt.Shape(
-                "whole_year:N", title="Covers", legend=alt.Legend(labelExpr="datum.value ? 'the year' : 'part of it'")
+                "whole_year:N",
+                title="Covers",
+                legend=alt.Legend(
+                    orient="bottom", direction="vertical", labelExpr="datum.value ? 'the year' : 'part of it'"
+                ),
             ),
-            color=alt.Color("scope:N", title="Where", scale=alt.Scale(range=["#CC3311", "#E69F00"])),
+            color=alt.Color(
+                "scope:N",
+                title="Where",
+                scale=alt.Scale(range=["#CC3311", "#E69F00"]),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
+            ),
             tooltip=tooltip,
         )
     )

@@ -99,8 +99,9 @@ def site_markdown(site: Site) -> str:
     return "\n\n".join(lines)
 
 
-def presence_table(site: Site, sources: Mapping[str, Source]) -> pd.DataFrame:
-    """One row per presence period and handover, oldest first; an open period says when it was last confirmed."""
+def presence_markdown(site: Site, sources: Mapping[str, Source]) -> str:
+    """Presence periods, then handovers, oldest first, as a Markdown list that wraps in a narrow panel: dates,
+    what, evidence grade, note. An open period says when it was last confirmed."""
 
     def until(period) -> str:
         if period.end:
@@ -108,27 +109,30 @@ def presence_table(site: Site, sources: Mapping[str, Source]) -> pd.DataFrame:
         confirmed = last_confirmed(period, sources)
         return f"still present (last confirmed {dates.human(confirmed)})" if confirmed else "still present"
 
-    rows = [
-        {
-            "From": dates.human(p.start),
-            "To": until(p),
-            "What": FORCE_LABELS[p.force],
-            "Evidence": of_record(p.source_ids, sources, p.grade, p.grade_reason).grade,
-            "Note": p.note or "",
-        }
-        for p in site.presence
-    ]
-    rows += [
-        {
-            "From": dates.human(h.date),
-            "To": "",
-            "What": f"Handed over to {h.to}",
-            "Evidence": of_record(h.source_ids, sources, h.grade, h.grade_reason).grade,
-            "Note": h.note or "",
-        }
-        for h in site.handovers
-    ]
-    return pd.DataFrame(rows, columns=["From", "To", "What", "Evidence", "Note"])
+    lines = []
+    for p in site.presence:
+        grade = of_record(p.source_ids, sources, p.grade, p.grade_reason).grade
+        note = f"  \n{md(p.note)}" if p.note else ""
+        lines.append(
+            f"- **{md(dates.human(p.start))} to {md(until(p))}**: {md(FORCE_LABELS[p.force])} · *{grade}*{note}"
+        )
+    for h in site.handovers:
+        grade = of_record(h.source_ids, sources, h.grade, h.grade_reason).grade
+        note = f"  \n{md(h.note)}" if h.note else ""
+        lines.append(f"- **{md(dates.human(h.date))}**: handed over to {md(h.to)} · *{grade}*{note}")
+    return "\n".join(lines)
+
+
+def site_events_markdown(dataset: Dataset, site: Site) -> str:
+    """Every event at a site, oldest first, one line each: date, category, title, US casualties, grade."""
+    lines = []
+    for e in events_at(dataset.events, site.id):
+        grade = of_event(e, dataset.sources_by_id).grade
+        lines.append(
+            f"- **{md(dates.human(e.date))}** · {md(CATEGORIES[e.category][0])}: {md(e.title)} "
+            f"({md(casualties(e))}) · *{grade}*"
+        )
+    return "\n".join(lines)
 
 
 def events_table(
@@ -152,11 +156,6 @@ def events_table(
     columns = ["Data", "Date", "Category", "Title", "US killed", "US injured", "By", "Evidence", "id"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"US killed": "Int64", "US injured": "Int64"})
-
-
-def site_events(dataset: Dataset, site: Site) -> pd.DataFrame:
-    """Every event at a site."""
-    return events_table(events_at(dataset.events, site.id), dataset.sources_by_id).drop(columns="Data")
 
 
 def event_markdown(dataset: Dataset, event: Event) -> str:

@@ -169,7 +169,8 @@ def base_map(
         )
     )
     fmap.get_root().header.add_child(folium.Element(f"<style>{category_css()}</style>"))
-    fmap.fit_bounds([[south, west], [north, east]])
+    # Iraq is fitted to the map by YearMap's script, at once: folium's fit_bounds would animate a zoom from
+    # zoom_start, and a click or a pan during that animation would be undone at its end.
     return fmap
 
 

@@ -63,7 +63,8 @@ def milestones(dataset: Dataset) -> list[Milestone]:
 
 
 def troop_series(dataset: Dataset) -> pd.DataFrame:
-    """One row per troop figure: when, low, high, what it is, and who says so."""
+    """One row per troop figure in date order: when, low, high, what it is, who says so, and the segment of
+    the line it belongs to (empty for a year the data marks unknown)."""
     rows = []
     for level in dataset.troop_levels:
         publishers = [dataset.sources_by_id[i].publisher for i in level.source_ids if i in dataset.sources_by_id]
@@ -80,8 +81,11 @@ def troop_series(dataset: Dataset) -> pd.DataFrame:
                 "sources": "; ".join(dict.fromkeys(publishers)),
             }
         )
-    frame = pd.DataFrame(rows)
-    return frame.astype({"low": "Int64", "high": "Int64"})
+    frame = pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
+    # A year without a figure breaks the line: each run of known figures is its own segment.
+    unknown = frame["high"].isna()
+    frame["segment"] = unknown.cumsum().where(~unknown)
+    return frame.astype({"low": "Int64", "high": "Int64", "segment": "Int64"})
 
 
 def presence_bars(dataset: Dataset) -> pd.DataFrame:

@@ -32,6 +32,97 @@
     return '<p class="status status-' + state[0] + '"><b>' + year + ":</b> " + state[1] + "</p>";
   }
 
+  // Text of an escaped HTML string (names and descriptions come escaped from Python), for an attribute.
+  function plain(html) {
+    var div = document.createElement("div");
+    div.innerHTML = html;
+    return div.textContent;
+  }
+
+  // A marker's accessible name: what a screen reader says when it takes focus.
+  function name(marker, text) {
+    if (marker._icon) marker._icon.setAttribute("aria-label", text);
+  }
+
+  // Enter on a focused marker selects it as a click does (Leaflet's own Enter only opens the popup, and
+  // streamlit-folium reports clicks only).
+  function enterSelects(marker) {
+    marker.off("keypress", marker._onKeyPress, marker);
+    marker.on("keypress", function (e) {
+      if (e.originalEvent.key !== "Enter") return;
+      marker.fire("click", { latlng: marker.getLatLng(), originalEvent: e.originalEvent }, true);
+    });
+  }
+
+  // The part of the map no control covers: the height of the controls and the year badge along the top and of
+  // the controls along the bottom, in pixels.
+  function freeArea(map) {
+    var container = map.getContainer(), box = container.getBoundingClientRect(), top = 0, bottom = 0;
+    container.querySelectorAll(".leaflet-top .leaflet-control, .year-badge").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height) top = Math.max(top, r.bottom - box.top);
+    });
+    container.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height) bottom = Math.max(bottom, box.bottom - r.top);
+    });
+    return { top: top + 8, bottom: bottom + 8 };
+  }
+
+  // Popups open in the free area: as wide and as high as it allows (their content scrolls beyond that), and
+  // panned clear of the badge and the controls. Set on the click that opens a popup, before Leaflet places it.
+  function fitPopup(map, popup) {
+    // The frame may have been resized since Leaflet last measured it (the page settles after a run); a stale
+    // size would place the popup wrongly, and the correction on Leaflet's next resize would move it again.
+    map.invalidateSize({ pan: false });
+    var free = freeArea(map), size = map.getSize();
+    popup.options.autoPanPaddingTopLeft = L.point(12, free.top);
+    popup.options.autoPanPaddingBottomRight = L.point(12, free.bottom);
+    popup.options.maxWidth = Math.max(160, Math.min(380, size.x - 60));
+    popup.options.minWidth = Math.min(50, popup.options.maxWidth);
+    popup.options.maxHeight = Math.max(100, size.y - free.top - free.bottom - 40);
+  }
+
+  // Keep an open popup in the free area when the map or its controls change size (the page settling after a
+  // run, the legend opened): fit it again, and let Leaflet lay it out and pan to it.
+  function keepPopupsFree(map) {
+    function fitted(popup) {
+      var o = popup.options;
+      return [o.autoPanPaddingTopLeft, o.autoPanPaddingBottomRight, o.maxWidth, o.maxHeight].join();
+    }
+    function refit() {
+      var popup = map._popup;
+      if (!popup || !map.hasLayer(popup)) return;
+      var before = fitted(popup);
+      fitPopup(map, popup);
+      if (fitted(popup) !== before) popup.update();
+    }
+    map.on("resize", refit);
+    if (!window.ResizeObserver) return;
+    var observer = new ResizeObserver(refit);
+    map.getContainer().querySelectorAll(".leaflet-control-container > div").forEach(function (corner) {
+      observer.observe(corner);
+    });
+  }
+
+  // bindPopup through this, so that the popup is fitted before each opening (handlers run in order).
+  function bindFittedPopup(marker, content) {
+    marker.on("click", function () {
+      var map = marker._map, popup = marker.getPopup();
+      if (!map) return;
+      fitPopup(map, popup);
+      // Opened during a zoom, the popup is panned for a view about to change: pan again once it has.
+      if (map._animatingZoom) {
+        map.once("zoomend", function () {
+          if (!marker.isPopupOpen()) return;
+          fitPopup(map, popup);
+          popup.update();
+        });
+      }
+    });
+    marker.bindPopup(content, { maxWidth: 380 });
+  }
+
   function YearMap(map, data, options) {
     this.map = map;
     this.data = data;
@@ -76,10 +167,11 @@
         icon: self._siteIcon(entry, "absent"), riseOnHover: true, zIndexOffset: 1000, autoPanOnFocus: false,
       });
       marker.feature = { type: "Feature", properties: { id: site.id, layer: "site" } };
-      marker.bindPopup(function () {
+      bindFittedPopup(marker, function () {
         return site.head + statusLine(self.state.year, entry.state) + site.body;
-      }, { maxWidth: 380 });
+      });
       marker.bindTooltip(function () { return site.name + ": " + entry.state[1]; });
+      enterSelects(marker);
       entry.marker = marker.addTo(layer);
       return entry;
     });
@@ -102,7 +194,8 @@
     var half = this.data.eventIcon / 2, offset = through ? [0, 0] : event.offset;
     var classes = "event-marker event-" + event.id + " category-" + event.category;
     if (event.own) classes += " own-event";
-    if (through && event.year < year) classes += " earlier";
+    // Every event up to the year: the year's own stand out, older ones fade with age (age-1 to age-5).
+    if (through) classes += event.year < year ? " earlier age-" + Math.min(5, year - event.year) : " current";
     return L.divIcon({
       html: this.data.categoryGlyphs[event.category],
       className: classes,
@@ -116,8 +209,11 @@
     if (!marker) {
       marker = L.marker([event.lat, event.lon], { autoPanOnFocus: false });
       marker.feature = { type: "Feature", properties: { id: event.id, layer: "event" } };
-      marker.bindPopup(event.popup, { maxWidth: 380 });
+      bindFittedPopup(marker, event.popup);
       marker.bindTooltip(event.tooltip);
+      enterSelects(marker);
+      // An icon is made anew each time the marker joins the map: name it then.
+      marker.on("add", function () { name(marker, plain(event.tooltip)); });
       this.eventMarkers[event.id] = marker;
     }
     return marker;
@@ -127,14 +223,16 @@
   YearMap.prototype.show = function (next) {
     var year = Math.min(this.last, Math.max(this.first, next.year || this.last));
     var yearChanged = year !== this.state.year, throughChanged = next.through !== this.state.through;
+    var previous = this.state;
     this.state = { year: year, site: next.site || null, event: next.event || null, through: next.through };
     if (yearChanged) {
       this.badge.textContent = String(year);
       this.badge.setAttribute("data-year", String(year));
       this._showSites(year);
     }
+    var selectionChanged = this.state.site !== previous.site || this.state.event !== previous.event;
     if (yearChanged || throughChanged) this._showEvents(year, next.through);
-    this._markSelection();
+    this._markSelection(selectionChanged);
     if (this.controls) this._syncControls();
   };
 
@@ -147,6 +245,7 @@
         entry.marker.setIcon(self._siteIcon(entry, entry.status));
         placeIcon(entry);
       }
+      name(entry.marker, plain(entry.data.name + ", " + entry.state[1]));
       if (entry.marker.isPopupOpen()) entry.marker.getPopup().update();
       if (entry.marker.isTooltipOpen()) entry.marker.getTooltip().update();
     });
@@ -154,8 +253,9 @@
 
   // Sites that would overlap at this zoom are packed into a small grid of smaller markers around their common
   // centre, rows from north to south and west to east, so that each stays visible and clickable; zooming in
-  // separates them. A site alone stands on its own point. The placement depends on the zoom only: it is
-  // computed when the zoom changes and applied again to a marker whose icon the year replaced.
+  // separates them. A site alone stands on its own point. Groups whose grids would touch are packed as one
+  // (FOB Warhorse and Hurricane Point). The placement depends on the zoom only: it is computed when the zoom
+  // changes and applied again to a marker whose icon the year replaced.
   YearMap.prototype._spread = function () {
     var map = this.map, entries = this.sites, size = this.data.siteIcon;
     var points = entries.map(function (entry) { return map.latLngToLayerPoint(entry.marker.getLatLng()); });
@@ -166,21 +266,47 @@
         if (points[i].distanceTo(points[j]) < SPREAD_PX) group[root(j)] = root(i);
       }
     }
-    var groups = {};
-    entries.forEach(function (_, k) { (groups[root(k)] = groups[root(k)] || []).push(k); });
-    Object.keys(groups).forEach(function (key) {
-      var members = groups[key].sort(function (a, b) { return points[a].y - points[b].y || points[a].x - points[b].x; });
-      var n = members.length, cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
-      var icon = n === 1 ? size : n <= 4 ? 18 : 12, cell = icon + 2;
-      var centre = members.reduce(function (sum, k) { return sum.add(points[k]); }, L.point(0, 0)).divideBy(n);
-      members.forEach(function (k, m) {
-        var at = n === 1 ? points[k] : centre.add(L.point(((m % cols) - (cols - 1) / 2) * cell,
-                                                          (Math.floor(m / cols) - (rows - 1) / 2) * cell));
-        entries[k].placement = { size: icon, crowded: n > 1, dx: at.x - points[k].x - icon / 2, dy: at.y - points[k].y - icon / 2 };
+    var packed = pack(points, root, size);
+    for (var pass = 0; pass < 10; pass++) {
+      var merged = false;
+      for (var a = 0; a < packed.length; a++) {
+        for (var b = a + 1; b < packed.length; b++) {
+          if (packed[a].box.intersects(packed[b].box) && root(packed[a].members[0]) !== root(packed[b].members[0])) {
+            group[root(packed[b].members[0])] = root(packed[a].members[0]);
+            merged = true;
+          }
+        }
+      }
+      if (!merged) break;
+      packed = pack(points, root, size);
+    }
+    packed.forEach(function (g) {
+      g.members.forEach(function (k, m) {
+        entries[k].placement = g.placements[m];
         placeIcon(entries[k]);
       });
     });
   };
+
+  // Each group's grid: member indices, their placements, and the box the grid covers (with a 2 px margin).
+  function pack(points, root, size) {
+    var groups = {};
+    points.forEach(function (_, k) { (groups[root(k)] = groups[root(k)] || []).push(k); });
+    return Object.keys(groups).map(function (key) {
+      var members = groups[key].sort(function (a, b) { return points[a].y - points[b].y || points[a].x - points[b].x; });
+      var n = members.length, cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+      var icon = n === 1 ? size : n <= 4 ? 18 : 12, cell = icon + 2;
+      var centre = members.reduce(function (sum, k) { return sum.add(points[k]); }, L.point(0, 0)).divideBy(n);
+      var corners = [];
+      var placements = members.map(function (k, m) {
+        var at = n === 1 ? points[k] : centre.add(L.point(((m % cols) - (cols - 1) / 2) * cell,
+                                                          (Math.floor(m / cols) - (rows - 1) / 2) * cell));
+        corners.push(at.subtract(L.point(icon / 2 + 2, icon / 2 + 2)), at.add(L.point(icon / 2 + 2, icon / 2 + 2)));
+        return { size: icon, crowded: n > 1, dx: at.x - points[k].x - icon / 2, dy: at.y - points[k].y - icon / 2 };
+      });
+      return { members: members, placements: placements, box: L.bounds(corners) };
+    });
+  }
 
   function placeIcon(entry) {
     var el = entry.marker._icon, at = entry.placement;
@@ -209,15 +335,37 @@
     else shown.forEach(function (marker) { self.eventsLayer.addLayer(marker); });
   };
 
-  YearMap.prototype._markSelection = function () {
-    var state = this.state;
+  // The selected site or event stands out (a ring, drawn above its neighbours) and, when it lies outside the
+  // free area of the map, the map pans to it at the reader's zoom. A clustered event is unclustered first.
+  YearMap.prototype._markSelection = function (changed) {
+    var state = this.state, chosen = null;
     this.sites.forEach(function (entry) {
-      if (entry.marker._icon) L.DomUtil[entry.data.id === state.site ? "addClass" : "removeClass"](entry.marker._icon, "selected");
+      var on = entry.data.id === state.site;
+      if (entry.marker._icon) L.DomUtil[on ? "addClass" : "removeClass"](entry.marker._icon, "selected");
+      entry.marker.setZIndexOffset(on ? 3000 : 1000);
+      if (on) chosen = entry.marker;
     });
     var events = this.eventMarkers;
     Object.keys(events).forEach(function (id) {
-      if (events[id]._icon) L.DomUtil[id === state.event ? "addClass" : "removeClass"](events[id]._icon, "selected");
+      var on = id === state.event;
+      if (events[id]._icon) L.DomUtil[on ? "addClass" : "removeClass"](events[id]._icon, "selected");
+      events[id].setZIndexOffset(on ? 2000 : 0);
+      if (on) chosen = events[id];
     });
+    if (chosen && changed) this._bringIntoView(chosen);
+  };
+
+  YearMap.prototype._bringIntoView = function (marker) {
+    var map = this.map, self = this;
+    if (this.eventsCluster.hasLayer(marker) && !marker._icon) {
+      this.eventsCluster.zoomToShowLayer(marker, function () { self._markSelection(false); });
+      return;
+    }
+    // A marker whose popup is open was already brought into view, with its popup, by Leaflet.
+    if (!map.hasLayer(marker) || marker.isPopupOpen()) return;
+    var free = freeArea(map), size = map.getSize(), at = map.latLngToContainerPoint(marker.getLatLng());
+    var inside = at.x > 20 && at.x < size.x - 20 && at.y > free.top + 10 && at.y < size.y - free.bottom - 10;
+    if (!inside) map.panTo(marker.getLatLng(), { animate: false });
   };
 
   // The app's address holds the view; read it whenever the page changes it. Chromium tells at once
@@ -340,15 +488,25 @@
   // Until the reader moves the map, keep Iraq fitted to it: the frame takes its final size only after the
   // page's layout settles, and a view fitted to a passing size would open the map too far in or out.
   function keepFitted(map, bounds) {
-    var container = map.getContainer(), touched = false;
+    var container = map.getContainer(), touched = false, fitting = false;
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
       container.addEventListener(type, function () { touched = true; }, true);
     });
-    map.on("resize", function () { if (!touched) map.fitBounds(bounds, { animate: false }); });
+    // Any other change of view (a popup panned into view, a selection brought into view) is kept too.
+    map.on("movestart zoomstart", function () { if (!fitting) touched = true; });
+    function fit() {
+      if (touched) return;
+      fitting = true;
+      map.fitBounds(bounds, { animate: false });
+      fitting = false;
+    }
+    map.on("resize", fit);
+    fit();
   }
 
   window.presenceYearMap = function (map, data, options) {
     keepFitted(map, data.bounds);
+    keepPopupsFree(map);
     watchTiles(map);
     watchZoom(map);
     return new YearMap(map, data, options);

@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from presence.dataset import Dataset
-from presence.years import format_troops, year_figures
+from presence.details import presence_markdown, site_events_markdown
+from presence.troops import format_range, readings_line, troop_range
+from presence.years import year_figures
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -41,10 +43,11 @@ def test_figures_match_the_data(dataset: Dataset, year):
     at = run_app(year=str(year))
     expected = year_figures(dataset.sites, dataset.events, dataset.troop_levels, year)
     shown = metrics(at)
-    assert shown["US troops in Iraq (approx.)"] == format_troops(expected.troops)
-    assert shown["Sites on the map with US forces"] == (
-        f"{expected.sites_federal} federal · {expected.sites_kurdistan} Kurdistan"
-    )
+    readings = troop_range(dataset.troop_levels, year)
+    assert shown["US troops in Iraq"] == format_range(readings)
+    troops = next(m for m in at.metric if m.label == "US troops in Iraq")
+    assert troops.delta == readings_line(readings)  # every reading of the year, with its date
+    assert shown["Sites with US forces"] == (f"{expected.sites_federal} federal · {expected.sites_kurdistan} Kurdistan")
     assert shown["Attacks on the map"] == f"{expected.attacks} selected"  # a selection, never a total
 
 
@@ -57,8 +60,8 @@ def test_figures_match_the_data(dataset: Dataset, year):
 )
 def test_the_deaths_figure_is_the_official_count(dataset: Dataset, year, deaths, summary):
     at = run_app(year=str(year))
-    assert metrics(at)["US military deaths in Iraq"] == deaths
-    assert summary in "\n".join(c.value for c in at.caption)
+    assert metrics(at)["US military deaths"] == deaths
+    assert summary in next(m for m in at.metric if m.label == "US military deaths").proto.help
 
 
 def test_no_figure_presents_the_events_on_the_map_as_a_total():
@@ -72,16 +75,19 @@ def test_moving_the_slider_changes_the_year_and_the_url():
     at = run_app(year="2020")
     at.slider(key="year").set_value(2004).run()
     assert at.query_params["year"] == "2004"
-    assert metrics(at)["US troops in Iraq (approx.)"] == "about 138,000"
+    assert metrics(at)["US troops in Iraq"] == "about 138,000"
 
 
-def test_a_link_selects_its_site_and_fills_the_details():
+def test_a_link_selects_its_site_and_fills_the_details(dataset: Dataset):
     at = run_app(year="2011", site="al-asad")
     assert at.slider(key="year").value == 2011
     text = details_text(at)
     assert "### Al\\-Asad Air Base" in text
     assert at.query_params["site"] == "al-asad"
-    assert len(at.dataframe) == 2  # presence periods, and the events at the site
+    site = dataset.sites_by_id["al-asad"]
+    assert presence_markdown(site, dataset.sources_by_id) in text  # every period and handover, graded
+    assert site_events_markdown(dataset, site) in text
+    assert text.count("· *confirmed*") + text.count("· *fair*") >= len(site.presence) + len(site.handovers)
 
 
 def test_a_link_to_an_event_shows_its_story(dataset: Dataset):
