@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import html
+import logging
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ from presence import DataError, Dataset, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.models import Event
+from presence.problems import Problem
 from presence.upload import Upload, parse_upload, what_they_are
 from presence.view import View, view_from_params
 
@@ -147,6 +149,17 @@ def focus_details(selection: str) -> None:
     st.html(f"<!-- {html.escape(selection)} -->{FOCUS_DETAILS}", unsafe_allow_javascript=True)
 
 
+def _parse(name: str, data: bytes, dataset: Dataset) -> Upload:
+    # parse_upload turns bad content into problems; should a case slip through, the reader still gets a
+    # message naming the file, and the details go to the server's log rather than onto the page.
+    try:
+        return parse_upload(name, data, dataset)
+    except Exception as err:  # noqa: BLE001 - the last guard between a reader's file and a traceback
+        logging.getLogger(__name__).exception("upload %r could not be parsed", name[:120])
+        message = f"could not be read ({type(err).__name__}); nothing from it was loaded"
+        return Upload(name[:120], "", problems=(Problem(name[:120], "", "", message),))
+
+
 def own_events(dataset: Dataset) -> tuple[Event, ...]:
     """The sidebar's 'Your events': upload a file, see what was wrong with it, load the good rows, remove them.
 
@@ -162,7 +175,7 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
         )
         if file is not None and state.get("upload_id") != file.file_id:
             state.upload_id = file.file_id
-            state.upload = parse_upload(file.name, file.getvalue(), dataset)
+            state.upload = _parse(file.name, file.getvalue(), dataset)
             state.own_events = state.upload.events if state.upload.ok else ()
         result: Upload | None = state.get("upload")
         if result is not None:

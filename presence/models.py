@@ -36,6 +36,7 @@ def _http_url(value: str) -> str:
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url)]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
+MAX_CASUALTIES = 100_000  # per event
 
 Force = Literal["us_combat", "us_advisers", "coalition"]
 SiteKind = Literal["air_base", "airport", "base_complex", "camp", "headquarters"]
@@ -158,8 +159,10 @@ class Event(Record):
     summary: LongText
     actor: Text | None = None
     actor_attributed_by: Text | None = None
-    us_killed: Annotated[int, Field(ge=0, strict=True)] | None = None
-    us_injured: Annotated[int, Field(ge=0, strict=True)] | None = None
+    # The bound keeps a typo or a hostile file from overflowing the 64-bit columns of the tables and sums;
+    # the deadliest single events of the war cost tens of US lives.
+    us_killed: Annotated[int, Field(ge=0, le=MAX_CASUALTIES, strict=True)] | None = None
+    us_injured: Annotated[int, Field(ge=0, le=MAX_CASUALTIES, strict=True)] | None = None
     other_casualties: Text | None = None
     location_precision: EventPrecision
     location_source_ids: list[Slug] = []

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,29 @@ Raw = tuple[str, dict[str, Any]]  # (record label for messages, field values)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # text files read whole, and uploads
 MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024  # GeoJSON in a data folder, streamed
 _NUMBER = (int, float)  # exact types: JSON true/false must not pass as coordinates
+# The longest number accepted in JSON, in characters. Coordinates and counts need far fewer; longer ones cost
+# quadratic time to convert (Python refuses integers over 4,300 digits) and crash ijson's C parser.
+MAX_NUMBER_CHARS = 100
+_LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_CHARS + 1))
+CSV_CELL_LIMIT = csv.field_size_limit()  # Python's default, 131,072 characters
+
+
+class _LongNumber(ValueError):
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
+
+
+def _number(convert):
+    def parse(token: str):
+        if len(token) > MAX_NUMBER_CHARS:
+            raise _LongNumber(token)
+        return convert(token)
+
+    return parse
+
+
+_parse_int, _parse_float = _number(int), _number(float)
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -42,13 +66,50 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def parse_json(text: str, name: str) -> tuple[Any, list[Problem]]:
-    """Parse JSON text; a syntax error becomes a problem naming the line and column."""
+    """Parse JSON text; a syntax error or an over-long number becomes a problem naming the line and column."""
     try:
-        return json.loads(text), []
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float), []
     except json.JSONDecodeError as err:
         return None, [Problem(name, "", "", f"is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")]
     except RecursionError:
         return None, [Problem(name, "", "", "is not valid JSON: nested too deeply")]
+    except _LongNumber as err:
+        return None, [_long_number(name, text, err.token)]
+
+
+def _long_number(name: str, text: str, token: str) -> Problem:
+    start = text.find(token)
+    line = text.count("\n", 0, start) + 1
+    column = start - text.rfind("\n", 0, start)
+    return Problem(
+        name,
+        "",
+        "",
+        f"has a number {len(token):,} characters long at line {line} column {column}; "
+        f"numbers may be at most {MAX_NUMBER_CHARS} characters",
+    )
+
+
+def _long_digit_run(path: Path) -> tuple[int, int] | None:
+    """(byte offset, length) of the first run of digits longer than a number may be, reading in chunks."""
+    overlap = MAX_NUMBER_CHARS + 1
+    offset, tail = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            block = tail + chunk
+            found = _LONG_DIGITS.search(block)
+            if found:
+                start = offset - len(tail) + found.start()
+                length = len(found.group())
+                if found.end() == len(block):  # the run may go on in the next chunk
+                    while (more := handle.read(1 << 16)) and (digits := len(more) - len(more.lstrip(b"0123456789"))):
+                        length += digits
+                        if digits < len(more):
+                            break
+                return start, length
+            tail = block[-overlap:]
+            offset += len(chunk)
+    return None
 
 
 def _label(props: dict[str, Any], index: int) -> str:
@@ -131,6 +192,13 @@ def records_from_geojson_file(path: Path, model: type[M], *, geometry_required: 
     size = path.stat().st_size
     if size > MAX_DATA_FILE_BYTES:
         return [], [Problem(name, "", "", f"is {size:,} bytes, over the limit of {MAX_DATA_FILE_BYTES:,}")]
+    if size <= MAX_FILE_BYTES and _long_digit_run(path):
+        # The standard parser reads it safely and names the number (or keeps a long digit run inside a string).
+        return _records_from_text(path, model, geometry_required=geometry_required)
+    if run := _long_digit_run(path):
+        start, length = run
+        message = f"has a run of {length:,} digits at byte {start:,}; numbers may be at most {MAX_NUMBER_CHARS}"
+        return [], [Problem(name, "", "", message + " characters")]
     problems: list[Problem] = []
     try:
         with path.open("rb") as handle:
@@ -142,15 +210,38 @@ def records_from_geojson_file(path: Path, model: type[M], *, geometry_required: 
             raw = iter_features(stream, name, geometry_required=geometry_required, problems=problems)
             records, bad = to_records(model, raw, name)
     except (ijson.JSONError, UnicodeDecodeError) as err:
-        # The streaming parser cannot say where; for files small enough, the standard one can.
+        # The streaming parser cannot say where, and refuses some valid JSON (integers beyond 64 bits); for
+        # files small enough, the standard one reads it or names the place.
         if size <= MAX_FILE_BYTES:
-            text, bad = read_text(path)
-            if text is not None:
-                _, bad = parse_json(text, name)
-            if bad:
-                return [], bad
+            return _records_from_text(path, model, geometry_required=geometry_required)
         return [], [Problem(name, "", "", f"is not valid JSON ({type(err).__name__})")]
     return records, problems + bad
+
+
+def _records_from_text(path: Path, model: type[M], *, geometry_required: bool) -> tuple[list[M], list[Problem]]:
+    text, bad = read_text(path)
+    if text is None:
+        return [], bad
+    raw, problems = features_from_text(text, path.name, geometry_required=geometry_required)
+    records, bad = to_records(model, raw, path.name)
+    return records, problems + bad
+
+
+def csv_problem(err: csv.Error, name: str, text: str, line: int) -> Problem:
+    """A csv module error in a reader's words, naming the line (and the cell's size when it is too long)."""
+    where = f"line {line}"
+    if "field larger than field limit" in str(err):
+        long_cell = re.search(rf"[^,\r\n]{{{CSV_CELL_LIMIT + 1},}}", text)
+        if long_cell:
+            where = f"line {text.count(chr(10), 0, long_cell.start()) + 1}"
+            size = f"a cell of {len(long_cell.group()):,} characters"
+        else:
+            size = f"a cell of more than {CSV_CELL_LIMIT:,} characters"
+        return Problem(name, where, "", f"has {size}; cells may be at most {CSV_CELL_LIMIT:,} characters")
+    if "new-line character seen in unquoted field" in str(err):
+        message = "has a line break inside a cell that is not in double quotes; quote the cell or remove the break"
+        return Problem(name, where, "", message)
+    return Problem(name, where, "", f"is not valid CSV: {err}")
 
 
 def rows_from_csv(
@@ -162,7 +253,7 @@ def rows_from_csv(
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
     except csv.Error as err:
-        return [], [Problem(name, "", "", f"is not valid CSV: {err}")]
+        return [], [csv_problem(err, name, text, 1)]
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     problems = [Problem(name, "header", c, "is missing") for c in missing]
@@ -183,7 +274,7 @@ def rows_from_csv(
             label = f"line {number}" + (f" ({ident})" if isinstance(ident, str) and len(ident) <= 80 else "")
             records.append((label, values))
     except csv.Error as err:
-        problems.append(Problem(name, f"line {reader.line_num}", "", f"is not valid CSV: {err}"))
+        problems.append(csv_problem(err, name, text, reader.line_num))
     return records, problems
 
 

@@ -19,7 +19,7 @@ from presence.dataset import Dataset
 from presence.exports import EVENT_CSV_COLUMNS, from_spreadsheet_safe
 from presence.models import Event
 from presence.problems import Problem
-from presence.reading import MAX_FILE_BYTES, features_from_text, rows_from_csv, to_records
+from presence.reading import MAX_FILE_BYTES, csv_problem, features_from_text, rows_from_csv, to_records
 from presence.style import CATEGORIES
 from presence.validation import Context, check_events
 
@@ -72,7 +72,10 @@ def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Pro
         return "geojson", raw, problems
     if not name.lower().endswith(".csv"):
         return "", [], [Problem(name, "", "", "is neither GeoJSON (.geojson, .json) nor CSV (.csv)")]
-    header = next(csv.reader(io.StringIO(stripped)), [])
+    try:
+        header = next(csv.reader(io.StringIO(stripped, newline="")), [])
+    except csv.Error as err:
+        return "", [], [csv_problem(err, name, stripped, 1)]
     if "event_id_cnty" in header:
         raw, problems = rows_from_csv(text, name, ACLED_COLUMNS, label_column="event_id_cnty")
         return "acled", [(label, event_from_row(_unsafe(v))) for label, v in raw], problems

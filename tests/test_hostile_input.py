@@ -1,0 +1,218 @@
+"""Files built to break the readers: each ends in records or a named problem, never an exception.
+
+The same bytes go through the upload parser (what the sidebar calls) and, as a data file, through the data
+folder validator (what `python -m presence validate` runs), which streams GeoJSON with ijson's C parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from presence import reading
+from presence.dataset import Dataset, check_folder
+from presence.exports import EVENT_CSV_COLUMNS
+from presence.models import Event
+from presence.reading import MAX_NUMBER_CHARS, records_from_geojson_file, rows_from_csv
+from presence.upload import parse_upload
+
+HUGE = "9" * 4301  # one digit past the length Python converts to int
+HEADER = ",".join(EVENT_CSV_COLUMNS)
+POINT = '{"type":"Feature","geometry":{"type":"Point","coordinates":[%s,%s]},"properties":{"us_killed":%s}}'
+
+
+def collection(*features: str, extra: str = "") -> bytes:
+    return ('{"type":"FeatureCollection",' + extra + '"features":[' + ",".join(features) + "]}").encode()
+
+
+# (case, file name, bytes, data file it stands in for, words the problem must contain)
+HOSTILE = [
+    (
+        "integer of 4,301 digits",
+        "n.geojson",
+        collection(extra=f'"n":{HUGE},'),
+        "events.geojson",
+        "a number 4,301 characters long",
+    ),
+    ("lone CR in the header", "cr.csv", f"id,date\r,{HEADER[8:]}\n".encode(), "troop_levels.csv", "header:"),
+    (
+        "header cell of 200,000",
+        "long.csv",
+        ("x" * 200_000 + ",date\n").encode(),
+        "sources.csv",
+        "a cell of 200,000 characters",
+    ),
+    (
+        "row cell of 150,000",
+        "row.csv",
+        f"{HEADER}\n{'y' * 150_000}\n".encode(),
+        "footprint.csv",
+        "line 2: has a cell of 150,000",
+    ),
+    ("huge coordinate", "c.geojson", collection(POINT % (HUGE, "33", "0")), "sites.geojson", "line 1 column"),
+    (
+        "long fraction",
+        "f.geojson",
+        collection(POINT % ("44." + "1" * 200, "33", "0")),
+        "events.geojson",
+        "203 characters long",
+    ),
+    (
+        "NaN coordinates",
+        "nan.geojson",
+        collection(POINT % ("NaN", "Infinity", "0")),
+        "events.geojson",
+        "is not [longitude, latitude]",
+    ),
+    (
+        "1e999 coordinate",
+        "e.geojson",
+        collection(POINT % ("1e999", "33", "0")),
+        "events.geojson",
+        "is not [longitude, latitude]",
+    ),
+    ("NUL in the header", "nul.csv", b"id\x00,date\n", "yearly_totals.csv", "header:"),
+    ("NUL after the JSON", "nul.geojson", collection() + b"\x00", "kurdistan_region.geojson", "is not valid JSON"),
+    ("CR, LF and CRLF mixed", "mix.csv", f"{HEADER}\r\na,b\rc\n".encode(), "troop_levels.csv", "line"),
+    ("quoted field never closed", "q.csv", f'{HEADER}\n"open,1\n'.encode(), "footprint.csv", "line 2"),
+]
+IDS = [case[0] for case in HOSTILE]
+
+
+@pytest.mark.parametrize(("case", "name", "data", "target", "words"), HOSTILE, ids=IDS)
+def test_a_hostile_upload_gets_a_named_problem(dataset: Dataset, case, name, data, target, words):
+    result = parse_upload(name, data, dataset)
+    assert not result.ok and not result.events
+    assert any(words in str(p) and str(p).startswith(name) for p in result.problems), result.problems
+
+
+@pytest.mark.parametrize(("case", "name", "data", "target", "words"), HOSTILE, ids=IDS)
+def test_a_hostile_data_file_gets_a_named_problem(data_copy: Path, case, name, data, target, words):
+    (data_copy / target).write_bytes(data)
+    dataset, problems = check_folder(data_copy)
+    assert dataset is None and problems
+    assert any(str(p).startswith(target) for p in problems), problems
+
+
+def test_the_validator_command_names_a_huge_number_instead_of_crashing(data_copy: Path):
+    # ijson's C parser dies (segmentation fault) on an integer of over 4,300 digits: it must never see one.
+    (data_copy / "events.geojson").write_bytes(collection(extra=f'"n":{HUGE},'))
+    done = subprocess.run(
+        [sys.executable, "-m", "presence", "validate", str(data_copy)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert "events.geojson: has a number 4,301 characters long at line 1 column" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_integer_too_wide_for_the_streaming_parser_is_still_read(tmp_path: Path, dataset: Dataset):
+    # 20 digits overflow ijson's 64-bit integers; the file is still valid JSON and gets the record's own message
+    # (a count that size would also overflow the 64-bit columns of the tables).
+    event = dataset.events[0].model_dump(mode="json")
+    lon, lat = event.pop("lon"), event.pop("lat")
+    event["us_killed"] = 10**19
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": event}
+        ],
+    }
+    path = tmp_path / "events.geojson"
+    path.write_text(json.dumps(doc))
+    records, problems = records_from_geojson_file(path, Event, geometry_required=False)
+    assert not records and any(p.field == "us_killed" for p in problems), problems
+
+
+@pytest.mark.parametrize("at", [5, (1 << 20) - 40, (1 << 20) - MAX_NUMBER_CHARS - 1, (1 << 20) + 5])
+def test_a_long_digit_run_is_found_wherever_it_falls_in_a_big_file(tmp_path: Path, monkeypatch, at: int):
+    # A file over the size read whole is scanned in 1 MB chunks; a run may straddle two of them.
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4)
+    body = collection(extra=f'"n":{"7" * 300},')
+    path = tmp_path / "events.geojson"
+    path.write_bytes(b" " * at + body)
+    records, problems = records_from_geojson_file(path, Event, geometry_required=False)
+    start = at + body.index(b"7")
+    assert [str(p) for p in problems] == [
+        f"events.geojson: has a run of 300 digits at byte {start:,}; numbers may be at most 100 characters"
+    ]
+
+
+# Generated inputs: number tokens of any length and shape, CSV text with every kind of line break, NUL bytes
+# and cells up to twice the cell limit.
+digits_run = st.builds(lambda digit, n: digit * n, st.sampled_from("19"), st.integers(1, 6000))
+number_tokens = (
+    st.from_regex(r"\A-?[0-9]{1,25}(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,4})?\Z")
+    | digits_run
+    | st.builds(lambda a, b: f"{a}.{b}", digits_run, digits_run)
+    | st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-0"])
+)
+JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|NaN|-?Infinity")
+line_breaks = st.sampled_from(["\n", "\r\n", "\r", "\n\r"])
+cells = st.text(alphabet=st.sampled_from(list('ab1 ,;"\r\n\x00\t=é')), max_size=12) | st.builds(
+    lambda c, n: c * n, st.sampled_from(["x", '"', "\x00"]), st.integers(0, 2 * reading.CSV_CELL_LIMIT)
+)
+
+
+def csv_text(draw_cells: list[str], breaks: list[str], header: str) -> str:
+    lines = [header] + [",".join(draw_cells[i : i + 3]) for i in range(0, len(draw_cells), 3)]
+    return "".join(line + breaks[i % len(breaks)] for i, line in enumerate(lines))
+
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(x=number_tokens, y=number_tokens, killed=number_tokens)
+def test_any_number_gives_records_or_problems(dataset: Dataset, x, y, killed):
+    data = collection(POINT % (x, y, killed))
+    result = parse_upload("n.geojson", data, dataset)
+    assert result.ok == (not result.problems)
+    assert result.problems  # no required field is given
+    if all(map(JSON_NUMBER.fullmatch, (x, y, killed))) and max(len(x), len(y), len(killed)) > MAX_NUMBER_CHARS:
+        assert any("characters long" in p.message for p in result.problems), result.problems
+
+
+@SETTINGS
+@given(values=st.lists(cells, max_size=9), breaks=st.lists(line_breaks, min_size=1, max_size=4), nul=st.booleans())
+def test_any_csv_text_gives_records_or_problems(dataset: Dataset, values, breaks, nul):
+    header = HEADER.replace(",", ",\x00", 1) if nul else HEADER
+    text = csv_text(values, breaks, header)
+    result = parse_upload("t.csv", text.encode(), dataset)
+    assert result.ok == (not result.problems)
+    raw, problems = rows_from_csv(text, "troop_levels.csv", EVENT_CSV_COLUMNS)
+    assert all(p.file == "troop_levels.csv" and p.message for p in problems)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=number_tokens, killed=number_tokens)
+def test_any_number_in_a_data_file_gives_records_or_problems(x, killed):
+    # Through the streaming reader the validator uses: must end in records or problems, never crash.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.geojson"
+        path.write_bytes(collection(POINT % (x, "33", killed)))
+        records, problems = records_from_geojson_file(path, Event, geometry_required=False)
+    assert problems  # the record lacks required fields, so it can never pass
+    assert not records
+
+
+def test_an_unforeseen_parser_failure_still_reaches_the_reader_as_a_message(dataset: Dataset, monkeypatch, caplog):
+    import shell
+
+    def broken(name, data, dataset):
+        raise RuntimeError("a case nobody foresaw")
+
+    monkeypatch.setattr(shell, "parse_upload", broken)
+    result = shell._parse("odd.csv", b"id\n", dataset)
+    assert not result.ok and not result.events
+    assert [str(p) for p in result.problems] == [
+        "odd.csv: could not be read (RuntimeError); nothing from it was loaded"
+    ]
+    assert "a case nobody foresaw" in caplog.text  # the details are in the server's log, not on the page
