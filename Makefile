@@ -29,9 +29,10 @@ $(VENV)/.test-deps: requirements/test.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-deps
 
-# Two malloc arenas instead of one per thread: memory that concurrent readers used goes back to the system.
+# Two malloc arenas instead of one per thread, and Python's objects in malloc's heap rather than in its own
+# arenas (which go back only when wholly empty): memory that readers and uploads used goes back to the system.
 run: $(VENV)/.run-deps
-	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 PYTHONMALLOC=malloc $(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
 browser:

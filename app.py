@@ -44,6 +44,7 @@ dataset = dataset_or_stop()
 navigation()
 view, arrived = enter("map", dataset)
 own = own_events(dataset)
+own_ids = frozenset(e.id for e in own)  # kept out of the address
 if arrived or "basemap" not in st.session_state:
     st.session_state.basemap = view.basemap
     st.session_state.through = view.through
@@ -111,8 +112,8 @@ def year_and_figures() -> None:
         st.rerun()  # the whole page: the timer that steps the year is set up (or removed) outside this part
     view = replace(st.session_state.view, year=year)
     st.session_state.view = view
-    if st.query_params.to_dict() != params_for(view):
-        st.query_params.from_dict(params_for(view))
+    if st.query_params.to_dict() != params_for(view, own_ids):
+        st.query_params.from_dict(params_for(view, own_ids))
     published.update(year=year, basemap=view.basemap, through=view.through)
 
     own_of_year = events_in(own, year)
@@ -225,7 +226,7 @@ with detail_col:
             else View(year=view.year, basemap=view.basemap, through=view.through)
         )
         st.session_state.view = view
-        st.query_params.from_dict(params_for(view))
+        st.query_params.from_dict(params_for(view, own_ids))
         st.rerun()
     if view.site:
         site = dataset.sites_by_id[view.site]
@@ -249,7 +250,7 @@ with detail_col:
             site = dataset.sites_by_id.get(event.site_id or "")
             if site and st.button(f"Open {site.name}", icon=":material/location_on:", key="event_site"):
                 st.session_state.view = view.selecting("site", site.id)
-                st.query_params.from_dict(params_for(st.session_state.view))
+                st.query_params.from_dict(params_for(st.session_state.view, own_ids))
                 st.rerun()
     else:
         st.session_state.focused_selection = None

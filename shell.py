@@ -17,27 +17,35 @@ from pathlib import Path
 
 import streamlit as st
 
-from presence import DataError, Dataset, load_dataset, year_map
+from presence import DataError, Dataset, budget, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
+from presence.limits import PROBLEMS_SHOWN
 from presence.models import Event
-from presence.problems import Problem
-from presence.upload import Upload, parse_upload, what_they_are
+from presence.upload import Upload, what_they_are
 from presence.view import View, view_from_params
+from presence.worker import failed, shared_worker
+
+# What the server keeps for all sessions lives in this module, not in st.cache_resource: any client may ask
+# Streamlit to clear its caches, and each clear would load the data again and start another thread.
+_process_lock = threading.Lock()
+_datasets: dict[str, Dataset] = {}
+_literals: dict[str, str] = {}
+_housekeeper: list[threading.Thread] = []
 
 
-@st.cache_resource(show_spinner=False)
 def _load(folder: str) -> Dataset:
     # The Dataset is immutable, so one copy serves every session. Freezing moves its objects out of the
     # garbage collector's reach: they live as long as the server, and scanning 100,000 events costs time.
-    dataset = load_dataset(folder)
-    gc.freeze()
-    return dataset
+    with _process_lock:
+        if folder not in _datasets:
+            _datasets[folder] = load_dataset(folder)  # a DataError is not kept: the next run tries again
+            gc.freeze()
+        return _datasets[folder]
 
 
-@st.cache_resource(show_spinner=False)
-def _housekeeping() -> threading.Thread:
-    """Once per server: every 30 s collect garbage and hand freed heap back to the system.
+def _housekeeping() -> None:
+    """Once per server process: every 30 s collect garbage and hand freed heap back to the system.
 
     Pages run with Streamlit's after-run GC off (it delays every rerun); without this, memory that ten
     readers' reruns used stays with the process after they leave.
@@ -51,9 +59,11 @@ def _housekeeping() -> threading.Thread:
             if trim is not None:
                 trim(0)
 
-    thread = threading.Thread(target=loop, name="memory-housekeeping", daemon=True)
-    thread.start()
-    return thread
+    with _process_lock:
+        if not _housekeeper:
+            thread = threading.Thread(target=loop, name="memory-housekeeping", daemon=True)
+            thread.start()
+            _housekeeper.append(thread)
 
 
 def dataset_or_stop() -> Dataset:
@@ -71,9 +81,11 @@ def dataset_or_stop() -> Dataset:
         st.stop()
 
 
-@st.cache_resource(show_spinner=False)
-def _shipped_literal(_dataset: Dataset, folder: str) -> str:
-    return year_map.map_literal(_dataset)
+def _shipped_literal(dataset: Dataset, folder: str) -> str:
+    with _process_lock:
+        if folder not in _literals:
+            _literals[folder] = year_map.map_literal(dataset)
+        return _literals[folder]
 
 
 def map_literal(dataset: Dataset, own: tuple[Event, ...]) -> str:
@@ -105,8 +117,14 @@ def enter(page: str, dataset: Dataset) -> tuple[View, bool]:
         st.session_state.view = view
         st.session_state.year = view.year
         for note in ignored:
-            st.warning(f"Ignored part of the link: {note}.")
+            ignored_warning(note)
     return st.session_state.view, arriving
+
+
+def ignored_warning(note: str) -> None:
+    """A part of the link that was ignored. The note quotes the link, which anyone can write: shown as plain
+    text, so that it can never become a link, an image or styling."""
+    st.warning(f"Ignored part of the link: {md(note)}.")
 
 
 def year_slider(dataset: Dataset, on_change=None) -> int:
@@ -150,14 +168,24 @@ def focus_details(selection: str) -> None:
 
 
 def _parse(name: str, data: bytes, dataset: Dataset) -> Upload:
+    """The upload read in the server's worker process (one at a time, within its memory and time limits),
+    then held within the server-wide budget of uploaded events."""
     # parse_upload turns bad content into problems; should a case slip through, the reader still gets a
     # message naming the file, and the details go to the server's log rather than onto the page.
+    label = f"Reading {name[:80]} ({len(data) / 1e6:.1f} MB) in the background, one upload at a time"
     try:
-        return parse_upload(name, data, dataset)
+        with st.spinner(label, show_time=True):  # the spinner counts the seconds in the browser
+            result = shared_worker(dataset.folder).parse(name, data)
     except Exception as err:  # noqa: BLE001 - the last guard between a reader's file and a traceback
         logging.getLogger(__name__).exception("upload %r could not be parsed", name[:120])
-        message = f"could not be read ({type(err).__name__}); nothing from it was loaded"
-        return Upload(name[:120], "", problems=(Problem(name[:120], "", "", message),))
+        return failed(name[:120], f"could not be read ({type(err).__name__}); nothing from it was loaded")
+    if not result.events:
+        return result
+    holding = budget.SERVER.claim(len(result.events))
+    if holding is None:
+        return failed(result.name, budget.SERVER.full_message(len(result.events)))
+    st.session_state.holding = holding  # lives as long as this session keeps the events
+    return result
 
 
 def own_events(dataset: Dataset) -> tuple[Event, ...]:
@@ -169,14 +197,18 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
     with st.sidebar:
         st.subheader("Your events")
         file = st.file_uploader(
-            "GeoJSON or CSV (this dataset's columns or ACLED's), up to 50 MB",
+            "GeoJSON or CSV (this dataset's columns or ACLED's), up to 50 MB and 100,000 rows",
             type=["geojson", "json", "csv"],
             key=f"upload_{state.get('upload_round', 0)}",
         )
         if file is not None and state.get("upload_id") != file.file_id:
-            state.upload_id = file.file_id
-            state.upload = _parse(file.name, file.getvalue(), dataset)
-            state.own_events = state.upload.events if state.upload.ok else ()
+            _forget_upload()
+            result = _parse(file.name, file.getvalue(), dataset)
+            # Stored only once read: a rerun meanwhile (the slider moved) finds the file still to be read.
+            state.upload, state.upload_id = result, file.file_id
+            state.own_events = result.events if result.ok else ()
+        elif file is None and "upload_id" in state:
+            _forget_upload()  # the reader took the file out of the uploader: its events and problems go too
         result: Upload | None = state.get("upload")
         if result is not None:
             _report(result)
@@ -186,11 +218,16 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
                 f"{md(what_they_are(state.own_events))}. They stay in this browser tab only."
             )
             if st.button("Remove your events"):
-                for key in ("own_events", "upload", "upload_id", "own_literal"):
-                    state.pop(key, None)
+                _forget_upload()
                 state.upload_round = state.get("upload_round", 0) + 1  # a fresh, empty uploader
                 st.rerun()
     return state.get("own_events", ())
+
+
+def _forget_upload() -> None:
+    # Dropping the holding gives its events back to the server-wide budget.
+    for key in ("own_events", "upload", "upload_id", "own_literal", "holding"):
+        st.session_state.pop(key, None)
 
 
 def _report(result: Upload) -> None:
@@ -201,21 +238,31 @@ def _report(result: Upload) -> None:
     # Problems quote the file's name and values, which the reader chose: shown as code, never as Markdown.
     if not result.events and not result.left_out:
         st.error("This file could not be used:")
-        st.code("\n".join(str(p) for p in result.problems), language=None)
+        _problem_list(result)
         return
     st.warning(
         f"{len(result.left_out):,} row(s) of {md(result.name)} have problems and are left out; "
         f"{len(result.events):,} are good."
     )
-    st.code("\n".join(str(p) for p in result.problems[:100]), language=None)
+    _problem_list(result)
     wanted = result.events and not st.session_state.get("own_events")
     if wanted and st.button(f"Load the {len(result.events):,} good rows"):
         st.session_state.own_events = result.events
         st.rerun()
 
 
+def _problem_list(result: Upload) -> None:
+    shown = result.problems[:PROBLEMS_SHOWN]
+    st.code("\n".join(str(p) for p in shown), language=None)
+    rest = len(result.problems) - len(shown) + result.more_problems
+    if rest:
+        st.caption(f"and {rest:,} more problems, not listed")
+
+
 def show_event(dataset: Dataset, event: Event) -> None:
     """An event's whole record: story, casualties, attribution, disputed facts, sources."""
+    if event.id not in dataset.events_by_id:
+        st.warning("Your data, not verified by this project: shown as it was uploaded.", icon=":material/upload:")
     st.markdown(event_markdown(dataset, event))
     if event.notes:
         st.info(md(event.notes), icon=":material/balance:")

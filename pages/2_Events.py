@@ -12,7 +12,7 @@ from presence.explorer import EventFilter, filter_events, filter_from_params, fi
 from presence.exports import acled_csv, events_csv, events_geojson
 from presence.style import CATEGORIES
 from presence.view import event_link
-from shell import dataset_or_stop, enter, navigation, own_events, show_event
+from shell import dataset_or_stop, enter, ignored_warning, navigation, own_events, show_event
 
 st.set_page_config(page_title="Events · US military presence in Iraq", page_icon="📋", layout="wide")
 dataset = dataset_or_stop()
@@ -26,7 +26,7 @@ site_ids = [s.id for s in dataset.sites]
 if arrived:  # the link's filters become the widgets' values
     linked, ignored = filter_from_params(st.query_params.to_dict(), dataset.years, site_ids)
     for note in ignored:
-        st.warning(f"Ignored part of the link: {note}.")
+        ignored_warning(note)
     st.session_state.update(
         event_years=(linked.first_year, linked.last_year),
         event_text=linked.text,

@@ -13,13 +13,14 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year"]
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only, and nothing after the date: \d would take ٢٠٢٠, and $ a trailing line break.
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # large event sets repeat the same few thousand days
 def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     """Split a reduced-precision ISO date into (year, month, day); raise ValueError when it is not one."""
-    match = _PATTERN.match(text) if isinstance(text, str) else None
+    match = _PATTERN.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise ValueError("is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = (int(g) if g else None for g in match.groups())

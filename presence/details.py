@@ -34,7 +34,8 @@ FIGURE_KINDS = {
 
 def md(text: str | None) -> str:
     """Text shown literally in Streamlit Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "").replace("\n", " ")
+    # Any line break (a lone carriage return too) would start a heading, list or code block: one line only.
+    return " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text or "").splitlines())
 
 
 def _link_target(url: str) -> str:

@@ -7,6 +7,7 @@ the two in step.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -14,8 +15,22 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from presence import dates
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    # Control characters (NUL among them) are never part of a title or a note, and break exports and screens.
+    if found := _CONTROL.search(value):
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_printable)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000), AfterValidator(_printable)
+]
 
 
 def _partial_date(value: str) -> str:

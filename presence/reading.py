@@ -13,23 +13,26 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import ijson
 from pydantic import BaseModel, ValidationError
 
+from presence.limits import (
+    LONG_DIGITS,
+    MAX_DATA_FILE_BYTES,
+    MAX_FILE_BYTES,
+    MAX_NUMBER_CHARS,
+    stopped,
+    streamable,
+    too_many,
+)
 from presence.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 Raw = tuple[str, dict[str, Any]]  # (record label for messages, field values)
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # text files read whole, and uploads
-MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024  # GeoJSON in a data folder, streamed
 _NUMBER = (int, float)  # exact types: JSON true/false must not pass as coordinates
-# The longest number accepted in JSON, in characters. Coordinates and counts need far fewer; longer ones cost
-# quadratic time to convert (Python refuses integers over 4,300 digits) and crash ijson's C parser.
-MAX_NUMBER_CHARS = 100
-_LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_CHARS + 1))
 CSV_CELL_LIMIT = csv.field_size_limit()  # Python's default, 131,072 characters
 
 
@@ -41,7 +44,7 @@ class _LongNumber(ValueError):
 
 def _number(convert):
     def parse(token: str):
-        if len(token) > MAX_NUMBER_CHARS:
+        if LONG_DIGITS.search(token.encode()):
             raise _LongNumber(token)
         return convert(token)
 
@@ -65,10 +68,45 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, "", "", f"is not UTF-8 text (byte {err.start}: {err.reason})")]
 
 
+class DuplicateKey(ValueError):
+    """An object names the same key twice: JSON parsers keep one value silently, so which is meant is unclear."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+    def problem(self, name: str) -> Problem:
+        return Problem(name, "", "", f"has the key {_short(self.key)} twice in one object; keep one of them")
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _noting_repeats(found: list[str]) -> type[dict]:
+    """A mapping type for the streaming parser that notes each key it is given twice in `found`. It must not
+    raise: ijson's C parser does not pass an exception from a mapping on (it fails with SystemError)."""
+
+    class NotingRepeats(dict):
+        def __setitem__(self, key: str, value: Any) -> None:
+            if key in self:
+                found.append(key)
+            super().__setitem__(key, value)
+
+    return NotingRepeats
+
+
 def parse_json(text: str, name: str) -> tuple[Any, list[Problem]]:
-    """Parse JSON text; a syntax error or an over-long number becomes a problem naming the line and column."""
+    """Parse JSON text; a syntax error, an over-long number or a repeated key becomes a problem saying where."""
     try:
-        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float), []
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, object_pairs_hook=_unique_pairs), []
+    except DuplicateKey as err:
+        return None, [err.problem(name)]
     except json.JSONDecodeError as err:
         return None, [Problem(name, "", "", f"is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")]
     except RecursionError:
@@ -86,7 +124,7 @@ def _long_number(name: str, text: str, token: str) -> Problem:
         "",
         "",
         f"has a number {len(token):,} characters long at line {line} column {column}; "
-        f"numbers may be at most {MAX_NUMBER_CHARS} characters",
+        f"a number may have at most {MAX_NUMBER_CHARS} digits in a row",
     )
 
 
@@ -97,7 +135,7 @@ def _long_digit_run(path: Path) -> tuple[int, int] | None:
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             block = tail + chunk
-            found = _LONG_DIGITS.search(block)
+            found = LONG_DIGITS.search(block)
             if found:
                 start = offset - len(tail) + found.start()
                 length = len(found.group())
@@ -180,6 +218,21 @@ def features_from_text(text: str, name: str, *, geometry_required: bool) -> tupl
     return list(iter_features(doc["features"], name, geometry_required=geometry_required, problems=problems)), problems
 
 
+class TooMany(Exception):
+    """A file has more records than the caller's limit: reading stops at once."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _limited(raw: Iterable[Raw], name: str, limit: int | None, what: str) -> Iterator[Raw]:
+    for index, item in enumerate(raw):
+        if limit is not None and index >= limit:
+            raise TooMany(too_many(name, what, item[0]))
+        yield item
+
+
 def records_from_geojson_file(path: Path, model: type[M], *, geometry_required: bool) -> tuple[list[M], list[Problem]]:
     """Typed records from a GeoJSON file, streamed feature by feature.
 
@@ -192,39 +245,79 @@ def records_from_geojson_file(path: Path, model: type[M], *, geometry_required: 
     size = path.stat().st_size
     if size > MAX_DATA_FILE_BYTES:
         return [], [Problem(name, "", "", f"is {size:,} bytes, over the limit of {MAX_DATA_FILE_BYTES:,}")]
-    if size <= MAX_FILE_BYTES and _long_digit_run(path):
-        # The standard parser reads it safely and names the number (or keeps a long digit run inside a string).
-        return _records_from_text(path, model, geometry_required=geometry_required)
+    if size <= MAX_FILE_BYTES:
+        return records_from_geojson_bytes(path.read_bytes(), name, model, geometry_required=geometry_required)
+    # Too big to check whole: at least no number may reach the streaming parser that would crash it.
     if run := _long_digit_run(path):
         start, length = run
-        message = f"has a run of {length:,} digits at byte {start:,}; numbers may be at most {MAX_NUMBER_CHARS}"
-        return [], [Problem(name, "", "", message + " characters")]
+        message = f"has a run of {length:,} digits at byte {start:,}; a number may have at most {MAX_NUMBER_CHARS}"
+        return [], [Problem(name, "", "", message + " digits in a row")]
     problems: list[Problem] = []
     try:
         with path.open("rb") as handle:
-            kind = next(ijson.items(handle, "type"), None)
-        if kind != "FeatureCollection":
-            return [], [Problem(name, "", "", NOT_A_COLLECTION)]
-        with path.open("rb") as handle:
-            stream = ijson.items(handle, "features.item", use_float=True)
-            raw = iter_features(stream, name, geometry_required=geometry_required, problems=problems)
-            records, bad = to_records(model, raw, name)
+            raw = _stream_features(handle, name, geometry_required=geometry_required, problems=problems)
+            records, _ = to_records(model, raw, name, problems=problems)
+    except DuplicateKey as err:
+        return [], [err.problem(name)]
     except (ijson.JSONError, UnicodeDecodeError) as err:
-        # The streaming parser cannot say where, and refuses some valid JSON (integers beyond 64 bits); for
-        # files small enough, the standard one reads it or names the place.
-        if size <= MAX_FILE_BYTES:
-            return _records_from_text(path, model, geometry_required=geometry_required)
         return [], [Problem(name, "", "", f"is not valid JSON ({type(err).__name__})")]
-    return records, problems + bad
+    return records, problems
 
 
-def _records_from_text(path: Path, model: type[M], *, geometry_required: bool) -> tuple[list[M], list[Problem]]:
-    text, bad = read_text(path)
-    if text is None:
-        return [], bad
-    raw, problems = features_from_text(text, path.name, geometry_required=geometry_required)
-    records, bad = to_records(model, raw, path.name)
-    return records, problems + bad
+def records_from_geojson_bytes(
+    data: bytes,
+    name: str,
+    model: type[M],
+    *,
+    geometry_required: bool,
+    limit: int | None = None,
+    max_problems: int | None = None,
+) -> tuple[list[M], list[Problem]]:
+    """Typed records from GeoJSON bytes, streamed when that is safe, stopping at `limit` features (the file is
+    refused) or once `max_problems` problems are found."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if streamable(data):
+        problems: list[Problem] = []
+        try:
+            raw = _stream_features(io.BytesIO(data), name, geometry_required=geometry_required, problems=problems)
+            records, _ = to_records(
+                model, _limited(raw, name, limit, "features"), name, problems=problems, max_problems=max_problems
+            )
+            return records, problems
+        except TooMany as err:
+            return [], [err.problem]
+        except DuplicateKey as err:
+            return [], [err.problem(name)]
+        except (ijson.JSONError, UnicodeDecodeError):
+            pass  # the streaming parser cannot say where, and refuses some valid JSON (integers over 64 bits)
+    # The standard parser reads the rest safely, or names the place, the number or the nesting.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return [], [Problem(name, "", "", f"is not UTF-8 text (byte {err.start}: {err.reason})")]
+    raw, problems = features_from_text(text, name, geometry_required=geometry_required)
+    if limit is not None and len(raw) > limit:
+        return [], [too_many(name, "features", raw[limit][0])]
+    records, _ = to_records(model, raw, name, problems=problems, max_problems=max_problems)
+    return records, problems
+
+
+def _stream_features(handle: BinaryIO, name: str, *, geometry_required: bool, problems: list[Problem]) -> Iterator[Raw]:
+    kind = next(ijson.items(handle, "type"), None)
+    if kind != "FeatureCollection":
+        problems.append(Problem(name, "", "", NOT_A_COLLECTION))
+        return
+    handle.seek(0)
+    repeated: list[str] = []
+    stream = ijson.items(handle, "features.item", use_float=True, map_type=_noting_repeats(repeated))
+
+    def checked() -> Iterator[Any]:
+        for feature in stream:
+            if repeated:
+                raise DuplicateKey(repeated[0])
+            yield feature
+
+    yield from iter_features(checked(), name, geometry_required=geometry_required, problems=problems)
 
 
 def csv_problem(err: csv.Error, name: str, text: str, line: int) -> Problem:
@@ -245,9 +338,20 @@ def csv_problem(err: csv.Error, name: str, text: str, line: int) -> Problem:
 
 
 def rows_from_csv(
-    text: str, name: str, columns: Iterable[str], *, list_columns: Iterable[str] = (), label_column: str = ""
+    text: str,
+    name: str,
+    columns: Iterable[str],
+    *,
+    list_columns: Iterable[str] = (),
+    label_column: str = "",
+    limit: int | None = None,
+    max_problems: int | None = None,
 ) -> tuple[list[Raw], list[Problem]]:
-    """Rows of a CSV file with exactly the expected header; empty cells become None, lists split on ';'."""
+    """Rows of a CSV file with exactly the expected header; empty cells become None, lists split on ';'.
+
+    A file with more than `limit` rows is refused as soon as the next row is met; reading stops once there
+    are `max_problems` problems.
+    """
     columns = list(columns)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -257,12 +361,19 @@ def rows_from_csv(
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     problems = [Problem(name, "header", c, "is missing") for c in missing]
-    problems += [Problem(name, "header", c, "is not a known column") for c in extra]
+    problems += [Problem(name, "header", _short(c), "is not a known column") for c in extra[:20]]
+    if len(extra) > 20:
+        problems.append(Problem(name, "header", "", f"has {len(extra) - 20:,} more unknown columns"))
     if problems:
         return [], problems
     records: list[Raw] = []
     try:
         for number, row in enumerate(reader, start=2):
+            if limit is not None and number - 2 >= limit:
+                return [], [too_many(name, "rows", f"line {number}")]
+            if max_problems is not None and len(problems) >= max_problems:
+                problems.append(stopped(name, f"line {number}"))
+                break
             if None in row:
                 problems.append(Problem(name, f"line {number}", "", "has more cells than the header"))
                 continue
@@ -278,11 +389,25 @@ def rows_from_csv(
     return records, problems
 
 
-def to_records(model: type[M], raw: Iterable[Raw], name: str) -> tuple[list[M], list[Problem]]:
-    """Typed records from raw ones; each pydantic error becomes a problem naming the field and value."""
+def to_records(
+    model: type[M],
+    raw: Iterable[Raw],
+    name: str,
+    *,
+    problems: list[Problem] | None = None,
+    max_problems: int | None = None,
+) -> tuple[list[M], list[Problem]]:
+    """Typed records from raw ones; each pydantic error becomes a problem naming the field and value.
+
+    Problems go to `problems` when given (shared with the reader of `raw`); reading stops once there are
+    `max_problems` of them.
+    """
     records: list[M] = []
-    problems: list[Problem] = []
+    problems = [] if problems is None else problems
     for label, values in raw:
+        if max_problems is not None and len(problems) >= max_problems:
+            problems.append(stopped(name, label))
+            break
         try:
             records.append(model.model_validate(values))
         except ValidationError as err:
@@ -304,7 +429,8 @@ def _field_path(loc: tuple[Any, ...]) -> str:
             path += f"[{part}]"
         elif not _is_union_tag(part):
             path += ("." if path else "") + str(part)
-    return path
+    # A field's name can come from the file (an unknown key): never echo more of it than a reader can read.
+    return path if len(path) <= 80 else path[:60] + f"... ({len(path):,} characters)"
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -17,9 +17,10 @@ from typing import Any
 from presence.acled import ACLED_COLUMNS, event_from_row, number
 from presence.dataset import Dataset
 from presence.exports import EVENT_CSV_COLUMNS, from_spreadsheet_safe
+from presence.limits import MAX_FILE_BYTES, MAX_PROBLEMS, MAX_UPLOAD_EVENTS, kept
 from presence.models import Event
 from presence.problems import Problem
-from presence.reading import MAX_FILE_BYTES, csv_problem, features_from_text, rows_from_csv, to_records
+from presence.reading import csv_problem, records_from_geojson_bytes, rows_from_csv, to_records
 from presence.style import CATEGORIES
 from presence.validation import Context, check_events
 
@@ -37,6 +38,7 @@ class Upload:
     problems: tuple[Problem, ...] = ()
     left_out: tuple[str, ...] = ()  # labels of rows not loaded
     duplicates: tuple[str, ...] = field(default=())  # ids identical to a shipped event, not added again
+    more_problems: int = 0  # found beyond the MAX_PROBLEMS kept in `problems`
 
     @property
     def ok(self) -> bool:
@@ -58,8 +60,8 @@ def _own_csv_row(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Problem]]:
-    """(kind, raw rows, file-level problems) for an uploaded file."""
+def _read(name: str, data: bytes) -> tuple[str, list[Event], list[Problem]]:
+    """(kind, typed events, problems of reading and typing) for an uploaded file, within the upload limits."""
     if len(data) > MAX_FILE_BYTES:
         return "", [], [Problem(name, "", "", f"is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}")]
     try:
@@ -67,9 +69,11 @@ def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Pro
     except UnicodeDecodeError as err:
         return "", [], [Problem(name, "", "", f"is not UTF-8 text (byte {err.start}: {err.reason})")]
     stripped = text.lstrip()
+    limits = {"limit": MAX_UPLOAD_EVENTS, "max_problems": MAX_PROBLEMS}
     if name.lower().endswith((".geojson", ".json")) or stripped.startswith("{"):
-        raw, problems = features_from_text(text, name, geometry_required=False)
-        return "geojson", raw, problems
+        del text, stripped  # read from the bytes, streamed: the text is not needed any more
+        events, problems = records_from_geojson_bytes(data, name, Event, geometry_required=False, **limits)
+        return "geojson", events, problems
     if not name.lower().endswith(".csv"):
         return "", [], [Problem(name, "", "", "is neither GeoJSON (.geojson, .json) nor CSV (.csv)")]
     try:
@@ -77,10 +81,14 @@ def _read(name: str, data: bytes) -> tuple[str, list[tuple[str, dict]], list[Pro
     except csv.Error as err:
         return "", [], [csv_problem(err, name, stripped, 1)]
     if "event_id_cnty" in header:
-        raw, problems = rows_from_csv(text, name, ACLED_COLUMNS, label_column="event_id_cnty")
-        return "acled", [(label, event_from_row(_unsafe(v))) for label, v in raw], problems
-    raw, problems = rows_from_csv(text, name, EVENT_CSV_COLUMNS, label_column="id")
-    return "csv", [(label, _own_csv_row(_unsafe(v))) for label, v in raw], problems
+        kind, columns, label, convert = "acled", ACLED_COLUMNS, "event_id_cnty", event_from_row
+    else:
+        kind, columns, label, convert = "csv", EVENT_CSV_COLUMNS, "id", _own_csv_row
+    raw, problems = rows_from_csv(text, name, columns, label_column=label, **limits)
+    del text, stripped
+    rows = ((row_label, convert(_unsafe(values))) for row_label, values in raw)
+    events, _ = to_records(Event, rows, name, problems=problems, max_problems=MAX_PROBLEMS)
+    return kind, events, problems
 
 
 def _unsafe(values: dict[str, Any]) -> dict[str, Any]:
@@ -89,13 +97,16 @@ def _unsafe(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
-    """Read, type-check and validate an uploaded file against the dataset; never raises for bad content."""
-    name = (name or "upload").replace("\n", " ")[:120]
-    kind, raw, problems = _read(name, data)
-    if problems and not raw:
-        return Upload(name, kind, problems=tuple(problems))
-    events, bad = to_records(Event, raw, name)
-    unreadable = {p.record for p in bad}
+    """Read, type-check and validate an uploaded file against the dataset; never raises for bad content.
+
+    Reading stops early for a file with more than MAX_UPLOAD_EVENTS rows (refused) or MAX_PROBLEMS problems;
+    at most MAX_PROBLEMS problems are kept, the rest counted.
+    """
+    name = (name or "upload").replace("\n", " ").replace("\r", " ")[:120]
+    kind, events, problems = _read(name, data)
+    if problems and not events:
+        return Upload(name, kind, problems=kept(problems), more_problems=_beyond(problems))
+    unreadable = {p.record for p in problems}
     ctx = Context(
         as_of=dataset.metadata.as_of,
         first_year=dataset.metadata.first_year,
@@ -113,8 +124,21 @@ def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
     rejected = {p.record for p in checked}
     duplicates = tuple(e.id for e in events if shipped.get(e.id) == e)
     good = tuple(e for e in events if e.id not in rejected and e.id not in duplicates)
-    left_out = [label for label, _ in raw if label in unreadable] + [e.id for e in events if e.id in rejected]
-    return Upload(name, kind, good, tuple(problems + bad + checked), tuple(dict.fromkeys(left_out)), duplicates)
+    left_out = sorted(unreadable - {""}) + [e.id for e in events if e.id in rejected]
+    every = problems + checked
+    return Upload(
+        name,
+        kind,
+        good,
+        kept(every),
+        tuple(dict.fromkeys(left_out)),
+        duplicates,
+        _beyond(every),
+    )
+
+
+def _beyond(problems: list[Problem]) -> int:
+    return len(problems) - len(kept(problems))
 
 
 _APART = "no US or coalition party; their own layer, not in the US figures"

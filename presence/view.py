@@ -70,12 +70,16 @@ def view_from_params(
     return view, notes
 
 
-def params_for(view: View) -> dict[str, str]:
-    """Query parameters that reproduce a view; defaults are left out, the year never is."""
+def params_for(view: View, private: Collection[str] = ()) -> dict[str, str]:
+    """Query parameters that reproduce a view; defaults are left out, the year never is.
+
+    An event in `private` (a reader's own) stays out of the address: a link is what people pass on, and it
+    would name the reader's data to someone who cannot see it.
+    """
     params = {"year": str(view.year)}
     if view.site:
         params["site"] = view.site
-    if view.event:
+    if view.event and view.event not in private:
         params["event"] = view.event
     if view.basemap != "osm":
         params["basemap"] = view.basemap

@@ -74,7 +74,7 @@ def serve(
     """Start `streamlit run` on a free port and yield (base URL, process) once it answers its health check."""
     port = port or free_port()
     # As `make run` starts the app, with the locale and time zone fixed.
-    env = {**os.environ, **FIXED_ENV, "PYTHONUNBUFFERED": "1", "MALLOC_ARENA_MAX": "2"}
+    env = {**os.environ, **FIXED_ENV, "PYTHONUNBUFFERED": "1", "MALLOC_ARENA_MAX": "2", "PYTHONMALLOC": "malloc"}
     if data_dir is not None:
         env["PRESENCE_DATA_DIR"] = str(data_dir)
     command = [

@@ -1,25 +1,36 @@
-"""Load test: N concurrent browser sessions, each stepping the Year slider and opening a site's details.
+"""Load test: N concurrent browser sessions, each stepping the Year slider and opening a site's details;
+then the same N again while 2 more readers upload the largest valid file the app accepts (100,000 events,
+just under 50 MB) and the worst invalid one (1,000,000 CSV rows with a cell too many).
 
     python scripts/loadtest.py [--sessions 10] [--presses 30]
 
-Reports errors, slider-to-map latency over every step of every session, and the server's memory at start,
-at its peak and after the sessions close; writes bench/loadtest.json and a section of bench/results.md.
-Traffic goes only to the app on 127.0.0.1, and the run stops by itself.
+Reports errors, slider-to-map latency over every step of every session in both runs (and their ratio), each
+upload's time and outcome, and the server's memory (with its upload worker) at start, at its peak and after
+every session has closed; writes bench/loadtest.json and a section of bench/results.md. Traffic goes only to
+the app on 127.0.0.1, and the run stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 from harness import CHROMIUM_ARGS, CONTEXT_OPTIONS, MAP_FRAME, ROOT, browser_env, chromium_path, serve
 from playwright.async_api import async_playwright
+from synthetic import synthetic_events
 
 from bench import BADGE_PROBE, KEY_PROBE, summary
+
+sys.path.insert(0, str(ROOT))
+from presence.exports import EVENT_CSV_COLUMNS  # noqa: E402
+from presence.limits import MAX_FILE_BYTES, MAX_UPLOAD_EVENTS  # noqa: E402
 
 SECTION = re.compile(r"\n## Load test\n.*", re.S)
 RECONNECT_WINDOW = 120  # seconds; streamlit.runtime.memory_session_storage's default
@@ -30,6 +41,54 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
+
+
+def server_rss_mb(pid: int) -> float:
+    """The server's memory with its child processes (the upload worker, while one runs)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    total = rss_mb(pid)
+    for child in children:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            total += rss_mb(int(child))
+    return round(total, 1)
+
+
+def upload_files(folder: Path) -> dict[str, Path]:
+    """The largest valid upload (MAX_UPLOAD_EVENTS events under MAX_FILE_BYTES) and the worst invalid one."""
+    features = synthetic_events(MAX_UPLOAD_EVENTS)
+    for f in features:
+        f["properties"]["summary"] = "Synthetic, for load testing."
+    valid = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+    assert len(valid) <= MAX_FILE_BYTES, len(valid)
+    line = ",".join(["x"] * (len(EVENT_CSV_COLUMNS) + 1)) + "\n"
+    invalid = (",".join(EVENT_CSV_COLUMNS) + "\n" + line * 1_000_000).encode()
+    assert len(invalid) <= MAX_FILE_BYTES, len(invalid)
+    paths = {"largest valid": folder / "largest-valid.geojson", "worst invalid": folder / "worst-invalid.csv"}
+    paths["largest valid"].write_bytes(valid)
+    paths["worst invalid"].write_bytes(invalid)
+    return paths
+
+
+async def uploader(browser, base: str, path: Path, errors: list[str]) -> dict:
+    """One reader who uploads a file and leaves once the page says what became of it."""
+    context = await browser.new_context(**CONTEXT_OPTIONS)
+    await context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort()
+    )
+    page = await context.new_page()
+    page.on("pageerror", lambda e: errors.append(f"uploader {path.name}: {e}"))
+    await page.goto(f"{base}/?year=2020&basemap=none", timeout=120_000)
+    await page.wait_for_selector(MAP_FRAME, state="attached", timeout=120_000)
+    began = time.perf_counter()
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    outcome = page.get_by_text(re.compile("of your events are on the map|This file could not be used"))
+    await outcome.first.wait_for(timeout=300_000)
+    seconds = round(time.perf_counter() - began, 1)
+    text = (await outcome.first.inner_text())[:80]
+    await context.close()
+    return {"file": path.name, "megabytes": round(path.stat().st_size / 1e6, 1), "seconds": seconds, "outcome": text}
 
 
 async def reader(browser, base: str, presses: int, index: int, errors: list[str]) -> list[float]:
@@ -79,40 +138,54 @@ async def reader(browser, base: str, presses: int, index: int, errors: list[str]
 
 
 async def run(sessions: int, presses: int) -> dict:
-    with serve() as (base, process):
+    with serve() as (base, process), tempfile.TemporaryDirectory() as tmp:
+        files = upload_files(Path(tmp))
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=chromium_path(), args=CHROMIUM_ARGS, env=browser_env()
             )
             warm: list[str] = []
             # The baseline is the server after one whole reader (data loaded, every code path imported and
-            # warmed), not a fresh process: the test is whether ten more readers leave memory behind.
+            # warmed), not a fresh process: the test is whether the readers and uploaders leave memory behind.
             await reader(browser, base, presses, -1, warm)
             await asyncio.sleep(35)  # one housekeeping round
-            start_rss = rss_mb(process.pid)
+            start_rss = server_rss_mb(process.pid)
             errors: list[str] = []
             began = time.perf_counter()
-            results = await asyncio.gather(
+            quiet = await asyncio.gather(
                 *(reader(browser, base, presses, i, errors) for i in range(sessions)), return_exceptions=True
             )
             elapsed = time.perf_counter() - began
-            failures = [f"session {i}: {r!r}" for i, r in enumerate(results) if isinstance(r, BaseException)]
-            times = [t for r in results if isinstance(r, list) for t in r]
+            busy = await asyncio.gather(
+                *(reader(browser, base, presses, sessions + i, errors) for i in range(sessions)),
+                *(uploader(browser, base, path, errors) for path in files.values()),
+                return_exceptions=True,
+            )
+            uploads, busy = busy[sessions:], busy[:sessions]
+            results = quiet + busy
+            failures = [f"session {i}: {r!r}" for i, r in enumerate(results + uploads) if isinstance(r, BaseException)]
+            times = [t for r in quiet if isinstance(r, list) for t in r]
+            times_busy = [t for r in busy if isinstance(r, list) for t in r]
             peak_rss = rss_mb(process.pid, "VmHWM")
             # Streamlit keeps a closed session for 2 minutes in case its reader comes back, and drops expired
             # ones when the next session leaves; wait that out, let one reader come and go, then measure.
             await asyncio.sleep(RECONNECT_WINDOW + 5)
             await reader(browser, base, 0, -2, warm)
             await asyncio.sleep(5)
-            end_rss = rss_mb(process.pid)
+            end_rss = server_rss_mb(process.pid)
             await browser.close()
+    quiet_lat = summary(times) if times else None
+    busy_lat = summary(times_busy) if times_busy else None
     return {
         "sessions": sessions,
         "presses_per_session": presses,
         "seconds": round(elapsed, 1),
         "errors": warm + errors + failures,
         "settle_seconds": RECONNECT_WINDOW + 10,
-        "latency_ms": summary(times) if times else None,
+        "latency_ms": quiet_lat,
+        "latency_ms_with_uploads": busy_lat,
+        "p95_with_uploads_vs_without": round(busy_lat["p95"] / quiet_lat["p95"], 2) if quiet_lat and busy_lat else None,
+        "uploads": [u if isinstance(u, dict) else repr(u) for u in uploads],
         "rss_mb": {
             "start": start_rss,
             "peak": peak_rss,
@@ -124,16 +197,27 @@ async def run(sessions: int, presses: int) -> dict:
 
 def markdown(r: dict) -> str:
     lat = r["latency_ms"] or {}
+    busy = r["latency_ms_with_uploads"] or {}
     rss = r["rss_mb"]
+    uploads = "".join(
+        f"| {u['file']} | {u['megabytes']} MB | {u['seconds']} s | {u['outcome']} |\n" if isinstance(u, dict) else ""
+        for u in r["uploads"]
+    )
     return (
         "\n## Load test\n\n"
         f"{r['sessions']} concurrent browser sessions, {r['presses_per_session']} slider steps each, then a "
-        f"site's details; {r['seconds']} s in all. Errors: {len(r['errors'])}.\n\n"
+        f"site's details ({r['seconds']} s); then {r['sessions']} more while 2 readers upload. "
+        f"Errors: {len(r['errors'])}.\n\n"
         "| figure | median | p95 | min | max | n |\n|---|---|---|---|---|---|\n"
         f"| slider to map under load (ms) | {lat.get('median')} | {lat.get('p95')} | {lat.get('min')} | "
-        f"{lat.get('max')} | {lat.get('n')} |\n\n"
-        f"Server memory: {rss['start']} MB at start, {rss['peak']} MB at peak, {rss['after_close']} MB "
-        f"{r['settle_seconds']} s after the sessions closed ({rss['after_close_vs_start']:+.1%} of the start).\n"
+        f"{lat.get('max')} | {lat.get('n')} |\n"
+        f"| the same while 2 readers upload (ms) | {busy.get('median')} | {busy.get('p95')} | {busy.get('min')} | "
+        f"{busy.get('max')} | {busy.get('n')} |\n\n"
+        f"p95 with uploads / without: {r['p95_with_uploads_vs_without']}.\n\n"
+        "| upload | size | until the page said | outcome |\n|---|---|---|---|\n" + uploads + "\n"
+        f"Server memory (with its upload worker): {rss['start']} MB at start, {rss['peak']} MB peak of the server "
+        f"process, {rss['after_close']} MB {r['settle_seconds']} s after every session closed "
+        f"({rss['after_close_vs_start']:+.1%} of the start).\n"
     )
 
 

@@ -221,3 +221,38 @@ def test_an_acled_file_keeps_other_conflict_apart_from_the_us_figures(browser, a
     expect(session.map.locator(".own-event.category-attack")).to_have_count(1)
     assert session.unexpected_errors() == []
     session.context.close()
+
+
+def test_a_heavy_upload_never_holds_another_readers_map(browser, app_url, tmp_path):
+    # 100,001 well-formed features: read one by one until the limit refuses the file, several seconds of work
+    # in the upload worker, during which another reader steps through the years as usual.
+    props = {
+        "id": "heavy",
+        "date": "2020",
+        "date_precision": "year",
+        "category": "attack",
+        "title": "t",
+        "summary": "s",
+        "location_precision": "city",
+        "source_ids": ["my-notes"],
+    }
+    feature = json.dumps({"type": "Feature", "geometry": None, "properties": props})
+    heavy = tmp_path / "heavy.geojson"
+    heavy.write_text('{"type":"FeatureCollection","features":[' + ",".join([feature] * 100_001) + "]}")
+    alice = Session(browser, app_url).open("?year=2020&basemap=none")
+    bob = Session(browser, app_url).open("?year=2020&basemap=none")
+    alice.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(heavy)
+    expect(alice.page.get_by_text("in the background, one upload at a time")).to_be_visible(timeout=20_000)
+    thumb = bob.page.locator('[data-testid="stSlider"] input[type="range"]')
+    for year in (2021, 2022, 2023):
+        thumb.press("ArrowRight")
+        expect(bob.map.locator(f'.year-badge[data-year="{year}"]')).to_have_count(1, timeout=15_000)
+        bob.settled()
+    # Bob's three years came while Alice's file was still being read.
+    expect(alice.page.get_by_text("in the background, one upload at a time")).to_be_visible()
+    sidebar = alice.page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_contain_text("has more than 100,000 features", timeout=60_000)
+    assert alice.map.locator(".own-event").count() == 0
+    assert alice.unexpected_errors() == [] and bob.unexpected_errors() == []
+    alice.context.close()
+    bob.context.close()

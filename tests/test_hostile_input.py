@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from presence import reading
 from presence.dataset import Dataset, check_folder
 from presence.exports import EVENT_CSV_COLUMNS
+from presence.limits import MAX_NUMBER_CHARS
 from presence.models import Event
-from presence.reading import MAX_NUMBER_CHARS, records_from_geojson_file, rows_from_csv
+from presence.reading import records_from_geojson_file, rows_from_csv
 from presence.upload import parse_upload
 
 HUGE = "9" * 4301  # one digit past the length Python converts to int
@@ -83,6 +84,30 @@ HOSTILE = [
     ("NUL after the JSON", "nul.geojson", collection() + b"\x00", "kurdistan_region.geojson", "is not valid JSON"),
     ("CR, LF and CRLF mixed", "mix.csv", f"{HEADER}\r\na,b\rc\n".encode(), "troop_levels.csv", "line"),
     ("quoted field never closed", "q.csv", f'{HEADER}\n"open,1\n'.encode(), "footprint.csv", "line 2"),
+    (
+        "a key twice",
+        "dup.geojson",
+        collection('{"type":"Feature","type":"Feature"}'),
+        "events.geojson",
+        "has the key 'type' twice",
+    ),
+    (
+        "a key twice, deep",
+        "dup2.geojson",
+        collection(POINT % ("44", "33", '1,"us_killed":2')),
+        "events.geojson",
+        "has the key 'us_killed' twice",
+    ),
+]
+# Values that read as JSON and CSV but are not what a field may hold; the data folder gets the same rules.
+ROWS = [
+    (
+        "Arabic-Indic digits in a date",
+        {"date": "\u0662\u0660\u0662\u0660"},
+        "date '\u0662\u0660\u0662\u0660' is not an ISO date",
+    ),
+    ("a NUL in a title", {"title": "Attack\x00"}, "title 'Attack\\x00' contains the control character U+0000"),
+    ("an escape character in a summary", {"summary": "\x1b[31mred"}, "contains the control character U+001B"),
 ]
 IDS = [case[0] for case in HOSTILE]
 
@@ -100,6 +125,33 @@ def test_a_hostile_data_file_gets_a_named_problem(data_copy: Path, case, name, d
     dataset, problems = check_folder(data_copy)
     assert dataset is None and problems
     assert any(str(p).startswith(target) for p in problems), problems
+
+
+def own_event(**changes) -> dict:
+    props = {
+        "id": "mine-1",
+        "date": "2020-05-01",
+        "date_precision": "day",
+        "category": "attack",
+        "title": "An attack",
+        "summary": "Something happened.",
+        "location_precision": "country",
+        "source_ids": ["my-notes"],
+    }
+    return {"type": "Feature", "geometry": None, "properties": {**props, **changes}}
+
+
+@pytest.mark.parametrize(("case", "changes", "words"), ROWS, ids=[r[0] for r in ROWS])
+def test_a_value_no_field_may_hold_is_named(dataset: Dataset, data_copy: Path, case, changes, words):
+    doc = {"type": "FeatureCollection", "features": [own_event(**changes)]}
+    result = parse_upload("mine.geojson", json.dumps(doc).encode(), dataset)
+    assert not result.events and any(words in str(p) for p in result.problems), result.problems
+    # The same value in the shipped data's events file.
+    shipped = json.loads((data_copy / "events.geojson").read_text(encoding="utf-8"))
+    shipped["features"][0]["properties"].update(changes)
+    (data_copy / "events.geojson").write_text(json.dumps(shipped), encoding="utf-8")
+    _, problems = check_folder(data_copy)
+    assert any(words in str(p) for p in problems), problems[:5]
 
 
 def test_the_validator_command_names_a_huge_number_instead_of_crashing(data_copy: Path):
@@ -141,7 +193,7 @@ def test_a_long_digit_run_is_found_wherever_it_falls_in_a_big_file(tmp_path: Pat
     records, problems = records_from_geojson_file(path, Event, geometry_required=False)
     start = at + body.index(b"7")
     assert [str(p) for p in problems] == [
-        f"events.geojson: has a run of 300 digits at byte {start:,}; numbers may be at most 100 characters"
+        f"events.geojson: has a run of 300 digits at byte {start:,}; a number may have at most 100 digits in a row"
     ]
 
 
@@ -176,7 +228,8 @@ def test_any_number_gives_records_or_problems(dataset: Dataset, x, y, killed):
     result = parse_upload("n.geojson", data, dataset)
     assert result.ok == (not result.problems)
     assert result.problems  # no required field is given
-    if all(map(JSON_NUMBER.fullmatch, (x, y, killed))) and max(len(x), len(y), len(killed)) > MAX_NUMBER_CHARS:
+    long_run = re.compile(rf"[0-9]{{{MAX_NUMBER_CHARS + 1}}}")  # a run of digits, not a long number with a point
+    if all(map(JSON_NUMBER.fullmatch, (x, y, killed))) and any(map(long_run.search, (x, y, killed))):
         assert any("characters long" in p.message for p in result.problems), result.problems
 
 
@@ -206,13 +259,149 @@ def test_any_number_in_a_data_file_gives_records_or_problems(x, killed):
 def test_an_unforeseen_parser_failure_still_reaches_the_reader_as_a_message(dataset: Dataset, monkeypatch, caplog):
     import shell
 
-    def broken(name, data, dataset):
-        raise RuntimeError("a case nobody foresaw")
+    class Broken:
+        def parse(self, name, data):
+            raise RuntimeError("a case nobody foresaw")
 
-    monkeypatch.setattr(shell, "parse_upload", broken)
+    monkeypatch.setattr(shell, "shared_worker", lambda folder: Broken())
     result = shell._parse("odd.csv", b"id\n", dataset)
     assert not result.ok and not result.events
     assert [str(p) for p in result.problems] == [
         "odd.csv: could not be read (RuntimeError); nothing from it was loaded"
     ]
     assert "a case nobody foresaw" in caplog.text  # the details are in the server's log, not on the page
+
+
+# Files that test the upload limits (presence.limits), built when the test runs. The sizes prove each rule at
+# its real limit; the worst files of the load test are larger versions of the same.
+def valid_rows(n: int) -> bytes:
+    cells = {
+        "id": "{i}",
+        "date": "2020-05-01",
+        "date_precision": "day",
+        "category": "attack",
+        "title": "Event {i}",
+        "summary": "Something happened.",
+        "location_precision": "city",
+        "source_ids": "my-notes",
+        "longitude": "44.4",
+        "latitude": "33.3",
+    }
+    row = ",".join(cells.get(c, "") for c in EVENT_CSV_COLUMNS) + "\n"
+    return (HEADER + "\n" + "".join(row.format(i=f"u-{i}") for i in range(n))).encode()
+
+
+def features(n: int, **props) -> bytes:
+    feature = json.dumps({"type": "Feature", "geometry": None, "properties": props})
+    return ('{"type":"FeatureCollection","features":[' + ",".join([feature] * n) + "]}").encode()
+
+
+def extra_cells(n: int) -> bytes:
+    line = ",".join(["a"] * (len(EVENT_CSV_COLUMNS) + 1)) + "\n"
+    return (HEADER + "\n" + line * n).encode()
+
+
+def zipped() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("events.csv", valid_rows(50))
+    return out.getvalue()
+
+
+LIMITS = [
+    (
+        "100,001 valid rows",
+        "many.csv",
+        lambda: valid_rows(100_001),
+        "has more than 100,000 rows; stopped reading at line 100002",
+    ),
+    (
+        "100,001 features",
+        "many.geojson",
+        lambda: features(
+            100_001,
+            id="a",
+            date="2020",
+            date_precision="year",
+            category="attack",
+            title="t",
+            summary="s",
+            location_precision="city",
+            source_ids=["my-notes"],
+        ),
+        "has more than 100,000 features",
+    ),
+    (
+        "features without id",
+        "noid.geojson",
+        lambda: features(50_000, title="x"),
+        "reading stopped here after 1,000 problems",
+    ),
+    ("rows with an extra cell", "extra.csv", lambda: extra_cells(500_000), "reading stopped here after 1,000 problems"),
+    (
+        "nesting 100,000 deep",
+        "deep.geojson",
+        lambda: features(1, id="a").replace(b'"id"', b'"x": ' + b"[" * 100_000 + b"]" * 100_000 + b', "id"'),
+        "nested too deeply",
+    ),
+    (
+        "a 40 MB title",
+        "long.geojson",
+        lambda: features(1, id="a", title="t" * 40_000_000),
+        "String should have at most 2000 characters",
+    ),
+    ("UTF-16", "u16.csv", lambda: valid_rows(3).decode().encode("utf-16"), "is not UTF-8 text"),
+    ("a zip renamed .csv", "events.csv", zipped, "is not UTF-8 text"),
+    (
+        "a LineString",
+        "line.geojson",
+        lambda: features(1).replace(
+            b'"geometry": null', b'"geometry": {"type": "LineString", "coordinates": [[44, 33], [45, 34]]}'
+        ),
+        "'LineString' is not a GeoJSON Point",
+    ),
+    (
+        "a Polygon",
+        "poly.geojson",
+        lambda: features(1).replace(
+            b'"geometry": null',
+            b'"geometry": {"type": "Polygon", "coordinates": [[[44, 33], [45, 34], [44, 34], [44, 33]]]}',
+        ),
+        "'Polygon' is not a GeoJSON Point",
+    ),
+    (
+        "a 1,000,000-character key",
+        "key.geojson",
+        lambda: features(1, **{"id": "a", "k" * 1_000_000: 1}),
+        "(1,000,000 characters) 1 is not a known field",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "build", "words"), LIMITS, ids=[c[0] for c in LIMITS])
+def test_an_upload_past_a_limit_is_stopped_and_named(dataset: Dataset, case, name, build, words):
+    data = build()
+    assert len(data) <= reading.MAX_FILE_BYTES  # under the upload limit: the rules below hold for any such file
+    result = parse_upload(name, data, dataset)
+    assert not result.events
+    messages = [str(p) for p in result.problems]
+    assert any(words in m and m.startswith(name) for m in messages), messages[:5]
+    assert len(result.problems) <= 1_001 and max(map(len, messages)) < 400  # bounded, whatever the file
+
+
+def test_a_file_with_a_byte_order_mark_reads_as_without(dataset: Dataset):
+    for data in (valid_rows(3), features(2, **json.loads(json.dumps(dataset.events[0].model_dump(mode="json"))))):
+        plain = parse_upload("bom.csv" if data.startswith(b"id") else "bom.geojson", data, dataset)
+        marked = parse_upload(plain.name, b"\xef\xbb\xbf" + data, dataset)
+        assert marked == plain
+
+
+def test_problems_past_the_kept_ones_are_counted(dataset: Dataset):
+    # 1,500 rows that read well but each break a rule of the dataset (a date after its as-of date).
+    result = parse_upload("future.csv", valid_rows(1_500).replace(b"2020-05-01", b"2099-05-01"), dataset)
+    assert not result.events and len(result.left_out) == 1_500
+    assert len(result.problems) == 1_000 and result.more_problems == 500
+    assert all("2099-05-01" in str(p) for p in result.problems)

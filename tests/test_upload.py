@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from presence.dataset import Dataset
 from presence.exports import acled_csv, events_csv, events_geojson
-from presence.reading import MAX_FILE_BYTES
+from presence.limits import MAX_FILE_BYTES
 from presence.upload import parse_upload
 
 
