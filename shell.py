@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from presence import DataError, Dataset, budget, load_dataset, year_map
+from presence import DataError, Dataset, budget, dates, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.limits import PROBLEMS_SHOWN
@@ -55,6 +55,9 @@ def _housekeeping() -> None:
         trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
         while True:
             time.sleep(30)
+            # The date cache fills with an upload's dates; its entries, scattered through the heap, would keep
+            # the pages an upload's events used from going back to the system (measured: 60 MB of 100,000).
+            dates.parse_partial.cache_clear()
             gc.collect()
             if trim is not None:
                 trim(0)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from presence.problems import Problem
 
 # Text files read whole, and uploads: 50 MB as the browser counts them (Streamlit's uploader refuses a file
@@ -34,21 +36,22 @@ LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_CHARS + 1))
 # per 10 MB of one string, the standard parser milliseconds.
 _LONG_STRING = re.compile(rb'"[^"]{50000}')
 _ESCAPED = re.compile(rb"\\.", re.DOTALL)
-_STRING = re.compile(rb'"[^"]*"')
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
-_INNERMOST = re.compile(rb"\[\]|\{\}")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')  # every byte but quotes and brackets
+_QUOTE, _OPENING, _CLOSING = ord('"'), (ord("["), ord("{")), (ord("]"), ord("}"))
 
 
 def nests_deeper_than(data: bytes, depth: int) -> bool:
     """Whether the JSON text's arrays and objects nest deeper than `depth` (or do not balance), without
-    parsing it: brackets inside strings are ignored, then innermost pairs are taken off one level a pass."""
-    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", _ESCAPED.sub(b"", data)))
-    for _ in range(depth):
-        inner = _INNERMOST.sub(b"", brackets)
-        if inner == brackets:
-            break
-        brackets = inner
-    return bool(brackets)
+    parsing it. Only quotes and brackets are kept (escaped characters dropped first); a bracket counts when an
+    even number of quotes precede it, that is, outside any string. Vectorised: 50 MB in well under a second."""
+    kept = np.frombuffer(_ESCAPED.sub(b"", data).translate(None, _NOT_STRUCTURE), dtype=np.uint8)
+    if not kept.size:
+        return False
+    outside = np.cumsum(kept == _QUOTE) % 2 == 0
+    opening = ((kept == _OPENING[0]) | (kept == _OPENING[1])) & outside
+    closing = ((kept == _CLOSING[0]) | (kept == _CLOSING[1])) & outside
+    levels = np.cumsum(opening.astype(np.int32) - closing.astype(np.int32))
+    return bool(levels.max() > depth or levels.min() < 0 or levels[-1] != 0)
 
 
 def streamable(data: bytes) -> bool:

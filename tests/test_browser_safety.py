@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from browsing import Session
-from conftest import edit_features, edit_rows, feature
+from conftest import edit_features, edit_rows, feature, own_features
 from harness import MAP_FRAME, serve
 from playwright.sync_api import expect
 
@@ -226,19 +226,8 @@ def test_an_acled_file_keeps_other_conflict_apart_from_the_us_figures(browser, a
 def test_a_heavy_upload_never_holds_another_readers_map(browser, app_url, tmp_path):
     # 100,001 well-formed features: read one by one until the limit refuses the file, several seconds of work
     # in the upload worker, during which another reader steps through the years as usual.
-    props = {
-        "id": "heavy",
-        "date": "2020",
-        "date_precision": "year",
-        "category": "attack",
-        "title": "t",
-        "summary": "s",
-        "location_precision": "city",
-        "source_ids": ["my-notes"],
-    }
-    feature = json.dumps({"type": "Feature", "geometry": None, "properties": props})
     heavy = tmp_path / "heavy.geojson"
-    heavy.write_text('{"type":"FeatureCollection","features":[' + ",".join([feature] * 100_001) + "]}")
+    heavy.write_bytes(own_features(100_001, id="heavy"))
     alice = Session(browser, app_url).open("?year=2020&basemap=none")
     bob = Session(browser, app_url).open("?year=2020&basemap=none")
     alice.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(heavy)

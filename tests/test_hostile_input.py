@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import own_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,20 +126,6 @@ def test_a_hostile_data_file_gets_a_named_problem(data_copy: Path, case, name, d
     dataset, problems = check_folder(data_copy)
     assert dataset is None and problems
     assert any(str(p).startswith(target) for p in problems), problems
-
-
-def own_event(**changes) -> dict:
-    props = {
-        "id": "mine-1",
-        "date": "2020-05-01",
-        "date_precision": "day",
-        "category": "attack",
-        "title": "An attack",
-        "summary": "Something happened.",
-        "location_precision": "country",
-        "source_ids": ["my-notes"],
-    }
-    return {"type": "Feature", "geometry": None, "properties": {**props, **changes}}
 
 
 @pytest.mark.parametrize(("case", "changes", "words"), ROWS, ids=[r[0] for r in ROWS])

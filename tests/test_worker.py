@@ -6,6 +6,7 @@ import json
 import threading
 
 import pytest
+from conftest import own_features
 
 from presence.dataset import BUNDLED_DATA, Dataset
 from presence.exports import events_csv
@@ -57,25 +58,10 @@ def test_a_file_that_needs_too_much_memory_is_named_and_the_worker_replaced(data
         worker._stop()
 
 
-def many_features(n: int) -> bytes:
-    props = {
-        "id": "x",
-        "date": "2020",
-        "date_precision": "year",
-        "category": "attack",
-        "title": "t",
-        "summary": "s",
-        "location_precision": "city",
-        "source_ids": ["my-notes"],
-    }
-    feature = json.dumps({"type": "Feature", "geometry": None, "properties": props})
-    return ('{"type":"FeatureCollection","features":[' + ",".join([feature] * n) + "]}").encode()
-
-
 def test_a_file_that_takes_too_much_processor_time_is_stopped(dataset: Dataset):
     worker = UploadWorker(BUNDLED_DATA, seconds=1)  # reading this file takes about 8 s of processor time here
     try:
-        result = worker.parse("slow.geojson", many_features(90_000))
+        result = worker.parse("slow.geojson", own_features(90_000))
         assert [str(p) for p in result.problems] == [
             "slow.geojson: took more than 1 s of processor time to read and was stopped; nothing was loaded"
         ]
