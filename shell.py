@@ -22,7 +22,7 @@ from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.limits import PROBLEMS_SHOWN
 from presence.models import Event
-from presence.upload import Upload, what_they_are
+from presence.upload import Upload, upload_name, what_they_are
 from presence.view import View, view_from_params
 from presence.worker import failed, shared_worker
 
@@ -175,13 +175,15 @@ def _parse(name: str, data: bytes, dataset: Dataset) -> Upload:
     then held within the server-wide budget of uploaded events."""
     # parse_upload turns bad content into problems; should a case slip through, the reader still gets a
     # message naming the file, and the details go to the server's log rather than onto the page.
-    label = f"Reading {name[:80]} ({len(data) / 1e6:.1f} MB) in the background, one upload at a time"
+    name = upload_name(name)
+    # The spinner's text is Markdown and the name is the reader's: escaped, so it stays plain text.
+    label = f"Reading {md(name)} ({len(data) / 1e6:.1f} MB) in the background, one upload at a time"
     try:
         with st.spinner(label, show_time=True):  # the spinner counts the seconds in the browser
             result = shared_worker(dataset.folder).parse(name, data)
     except Exception as err:  # noqa: BLE001 - the last guard between a reader's file and a traceback
-        logging.getLogger(__name__).exception("upload %r could not be parsed", name[:120])
-        return failed(name[:120], f"could not be read ({type(err).__name__}); nothing from it was loaded")
+        logging.getLogger(__name__).exception("upload %r could not be parsed", name)
+        return failed(name, f"could not be read ({type(err).__name__}); nothing from it was loaded")
     if not result.events:
         return result
     holding = budget.SERVER.claim(len(result.events))

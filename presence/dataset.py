@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from presence import reading
+from presence import geojson, reading
 from presence.geo import Boundaries, load_boundaries
 from presence.models import BaseCount, City, Event, Metadata, Site, Source, TroopLevel, YearlyTotal
 from presence.problems import DataError, Problem
@@ -124,7 +124,7 @@ class Dataset:
 
 
 def _read_features(folder: Path, name: str, model, problems: list[Problem], *, geometry_required: bool):
-    records, bad = reading.records_from_geojson_file(folder / name, model, geometry_required=geometry_required)
+    records, bad = geojson.records_from_geojson_file(folder / name, model, geometry_required=geometry_required)
     problems += bad
     return records
 
@@ -146,7 +146,7 @@ def _read_metadata(folder: Path, problems: list[Problem]) -> Metadata | None:
     problems += bad
     if text is None:
         return None
-    doc, bad = reading.parse_json(text, METADATA_FILE)
+    doc, bad = geojson.parse_json(text, METADATA_FILE)
     problems += bad
     if doc is None:
         return None

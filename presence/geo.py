@@ -14,8 +14,9 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
+from presence.geojson import parse_json
 from presence.problems import Problem
-from presence.reading import parse_json, read_text
+from presence.reading import read_text
 
 IRAQ_FILE = "iraq.geojson"
 KURDISTAN_FILE = "kurdistan_region.geojson"

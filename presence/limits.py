@@ -31,6 +31,8 @@ MAX_DEPTH = 32
 WORKER_MEMORY_BYTES = 1536 * 1024 * 1024
 WORKER_SECONDS = 60.0  # of processor time
 
+CSV_CELL_LIMIT = 131_072  # characters in one CSV cell: Python's csv default, kept as it is
+
 LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_CHARS + 1))
 # A string this long (in bytes, escapes included) is far over any field's limit; ijson's C parser takes seconds
 # per 10 MB of one string, the standard parser milliseconds.

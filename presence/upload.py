@@ -17,10 +17,11 @@ from typing import Any
 from presence.acled import ACLED_COLUMNS, event_from_row, number
 from presence.dataset import Dataset
 from presence.exports import EVENT_CSV_COLUMNS, from_spreadsheet_safe
+from presence.geojson import records_from_geojson_bytes
 from presence.limits import MAX_FILE_BYTES, MAX_PROBLEMS, MAX_UPLOAD_EVENTS, kept
 from presence.models import Event
 from presence.problems import Problem
-from presence.reading import csv_problem, records_from_geojson_bytes, rows_from_csv, to_records
+from presence.reading import csv_problem, rows_from_csv, to_records
 from presence.style import CATEGORIES
 from presence.validation import Context, check_events
 
@@ -96,13 +97,18 @@ def _unsafe(values: dict[str, Any]) -> dict[str, Any]:
     return {k: from_spreadsheet_safe(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
+def upload_name(name: str | None) -> str:
+    """A file's name as messages quote it: one line, at most 120 characters (the reader chose it)."""
+    return " ".join((name or "upload").splitlines())[:120]
+
+
 def parse_upload(name: str, data: bytes, dataset: Dataset) -> Upload:
     """Read, type-check and validate an uploaded file against the dataset; never raises for bad content.
 
     Reading stops early for a file with more than MAX_UPLOAD_EVENTS rows (refused) or MAX_PROBLEMS problems;
     at most MAX_PROBLEMS problems are kept, the rest counted.
     """
-    name = (name or "upload").replace("\n", " ").replace("\r", " ")[:120]
+    name = upload_name(name)
     kind, events, problems = _read(name, data)
     if problems and not events:
         return Upload(name, kind, problems=kept(problems), more_problems=_beyond(problems))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from presence.limits import WORKER_MEMORY_BYTES, WORKER_SECONDS
 from presence.problems import Problem
-from presence.upload import Upload, parse_upload
+from presence.upload import Upload, parse_upload, upload_name
 
 RECYCLE_AFTER_BYTES = 1024 * 1024  # a worker that read a file larger than this exits, returning its memory
 WALL_SECONDS = 600.0  # on the clock, whatever the load: the last guard
@@ -85,7 +85,7 @@ class UploadWorker:
 
     def parse(self, name: str, data: bytes) -> Upload:
         """The upload parsed in the worker; a file that breaks a limit gets a problem saying which."""
-        name = (name or "upload").replace("\n", " ").replace("\r", " ")[:120]
+        name = upload_name(name)
         with self._turn:
             try:
                 conn = self._ready()

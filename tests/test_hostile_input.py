@@ -18,12 +18,13 @@ from conftest import own_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presence import reading
+from presence import geojson, limits
 from presence.dataset import Dataset, check_folder
 from presence.exports import EVENT_CSV_COLUMNS
+from presence.geojson import records_from_geojson_file
 from presence.limits import MAX_NUMBER_CHARS
 from presence.models import Event
-from presence.reading import records_from_geojson_file, rows_from_csv
+from presence.reading import rows_from_csv
 from presence.upload import parse_upload
 
 HUGE = "9" * 4301  # one digit past the length Python converts to int
@@ -173,7 +174,7 @@ def test_an_integer_too_wide_for_the_streaming_parser_is_still_read(tmp_path: Pa
 @pytest.mark.parametrize("at", [5, (1 << 20) - 40, (1 << 20) - MAX_NUMBER_CHARS - 1, (1 << 20) + 5])
 def test_a_long_digit_run_is_found_wherever_it_falls_in_a_big_file(tmp_path: Path, monkeypatch, at: int):
     # A file over the size read whole is scanned in 1 MB chunks; a run may straddle two of them.
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4)
+    monkeypatch.setattr(geojson, "MAX_FILE_BYTES", 4)
     body = collection(extra=f'"n":{"7" * 300},')
     path = tmp_path / "events.geojson"
     path.write_bytes(b" " * at + body)
@@ -196,7 +197,7 @@ number_tokens = (
 JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|NaN|-?Infinity")
 line_breaks = st.sampled_from(["\n", "\r\n", "\r", "\n\r"])
 cells = st.text(alphabet=st.sampled_from(list('ab1 ,;"\r\n\x00\t=é')), max_size=12) | st.builds(
-    lambda c, n: c * n, st.sampled_from(["x", '"', "\x00"]), st.integers(0, 2 * reading.CSV_CELL_LIMIT)
+    lambda c, n: c * n, st.sampled_from(["x", '"', "\x00"]), st.integers(0, 2 * limits.CSV_CELL_LIMIT)
 )
 
 
@@ -371,7 +372,7 @@ LIMITS = [
 @pytest.mark.parametrize(("case", "name", "build", "words"), LIMITS, ids=[c[0] for c in LIMITS])
 def test_an_upload_past_a_limit_is_stopped_and_named(dataset: Dataset, case, name, build, words):
     data = build()
-    assert len(data) <= reading.MAX_FILE_BYTES  # under the upload limit: the rules below hold for any such file
+    assert len(data) <= limits.MAX_FILE_BYTES  # under the upload limit: the rules below hold for any such file
     result = parse_upload(name, data, dataset)
     assert not result.events
     messages = [str(p) for p in result.problems]

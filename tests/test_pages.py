@@ -14,8 +14,9 @@ from presence.acled import ACLED_COLUMNS
 from presence.dataset import Dataset
 from presence.explorer import EventFilter, filter_events
 from presence.exports import acled_csv, events_csv, events_geojson
+from presence.geojson import features_from_text
 from presence.models import Event
-from presence.reading import features_from_text, to_records
+from presence.reading import to_records
 from presence.timeline import MILESTONE_EVENTS, milestones
 
 ROOT = Path(__file__).resolve().parent.parent
