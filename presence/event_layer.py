@@ -17,7 +17,7 @@ import folium
 from folium.plugins import FastMarkerCluster
 
 from presence import dates, popups
-from presence.markers import fan_offsets, marker_layer, point_feature
+from presence.markers import fan_offsets, inert, marker_layer, point_feature
 from presence.models import Event, Site, Source
 from presence.style import CATEGORIES, category_glyph
 
@@ -141,7 +141,7 @@ def events_layer(
         rows = [
             [e.lat, e.lon, e.id, e.category + kind, CATEGORIES[e.category][2], prefix + short_popup(e)] for e in placed
         ]
-        cluster = FastMarkerCluster(rows, callback=_CLUSTER_MARKER, name=name, maxClusterRadius=45)
+        cluster = FastMarkerCluster(inert(rows), callback=_CLUSTER_MARKER, name=name, maxClusterRadius=45)
         cluster.default_js, cluster.default_css = [], []  # served with the base map (assets.CLUSTER_*)
         cluster.add_to(group)
     else:

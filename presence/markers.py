@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -15,13 +16,30 @@ def point_feature(lon: float, lat: float, props: dict[str, Any]) -> dict[str, An
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
+# folium adds each rendered layer to the page as a new Jinja template, so text in the data that reads as one
+# ({{ ... }}, {% ... %}, {# ... #}) would be run on the server. An invisible word joiner after the brace keeps
+# it text and reads the same.
+_TEMPLATE_START = re.compile(r"\{(?=[{%#])")
+
+
+def inert(value: Any) -> Any:
+    """`value` (a string, or lists and dicts of them) with every Jinja delimiter broken by a word joiner."""
+    if isinstance(value, str):
+        return _TEMPLATE_START.sub("{\u2060", value)
+    if isinstance(value, list | tuple):
+        return [inert(v) for v in value]
+    if isinstance(value, dict):
+        return {k: inert(v) for k, v in value.items()}
+    return value
+
+
 def marker_layer(
     features: list[dict[str, Any]], name: str, look: Callable[[dict], dict], *, tooltip: bool = True
 ) -> folium.GeoJson:
     """One GeoJson layer of DivIcon markers (one object for all points, not one per point) whose `popup` and
     `tooltip` properties hold pre-escaped HTML; `look(feature)` gives each marker's icon options."""
     return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+        {"type": "FeatureCollection", "features": inert(features)},
         name=name,
         marker=folium.Marker(icon=folium.DivIcon()),
         style_function=look,

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from presence import dates, popups
@@ -142,6 +142,19 @@ def to_script_literal(data: Any) -> str:
     return text.replace("<", "\\u003c").replace("_", "\\u005f")
 
 
+class _Verbatim(Element):
+    """Text that goes into the page as it is. folium adds a rendered script to the page as a new template,
+    which Jinja then compiles: for the map's data (about 1 MB) that took most of every run, and text in the
+    data that looked like a template would have been run as one."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
 class YearMap(MacroElement):
     """The map's year filter: sites restyled by their status, events shown by year, the year badge.
 
@@ -166,6 +179,13 @@ class YearMap(MacroElement):
         # Following the address, the script must not vary with the view: streamlit-folium would rebuild the
         # map (and resend its data) whenever the script changed.
         self.options = {"follow": follow} if follow == "url" else {"follow": follow, "year": year, "through": through}
+
+    def render(self, **kwargs) -> None:
+        """Add the script to the page as it is (MacroElement.render would compile it as a template)."""
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 def map_literal(
