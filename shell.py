@@ -6,22 +6,26 @@ The thin Streamlit layer only; every rule lives in the `presence` package.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import html
 import logging
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from presence import DataError, Dataset, budget, dates, load_dataset, year_map
 from presence.dataset import data_dir
 from presence.details import event_markdown, md, sources_markdown
 from presence.limits import PROBLEMS_SHOWN
 from presence.models import Event
+from presence.turns import Turns
 from presence.upload import Upload, upload_name, what_they_are
 from presence.view import View, view_from_params
 from presence.worker import failed, shared_worker
@@ -32,6 +36,25 @@ _process_lock = threading.Lock()
 _datasets: dict[str, Dataset] = {}
 _literals: dict[str, str] = {}
 _housekeeper: list[threading.Thread] = []
+_turns = Turns()
+
+
+def turn():
+    """This run's turn: every page's body, and every fragment that does real work, runs inside one, so a
+    session that asks for reruns without pause waits behind the others (presence/turns.py says how)."""
+    ctx = get_script_run_ctx()
+    return _turns.turn(ctx.session_id if ctx else threading.get_ident())
+
+
+def taking_turns(fragment: Callable[[], None]) -> Callable[[], None]:
+    """The fragment's body inside `turn()`, for reruns of the fragment alone (put it under @st.fragment)."""
+
+    @functools.wraps(fragment)
+    def in_turn() -> None:
+        with turn():
+            fragment()
+
+    return in_turn
 
 
 def _load(folder: str) -> Dataset:
@@ -170,6 +193,12 @@ def focus_details(selection: str) -> None:
     st.html(f"<!-- {html.escape(selection)} -->{FOCUS_DETAILS}", unsafe_allow_javascript=True)
 
 
+def mark_own_selection(event_id: str) -> None:
+    """Tell the map which of the reader's own events is selected (call inside the details panel). Own ids stay
+    out of the address, which readers share, so the map, which follows the address, reads this instead."""
+    st.html(f'<span hidden data-own-selection="{html.escape(event_id)}"></span>')
+
+
 def _parse(name: str, data: bytes, dataset: Dataset) -> Upload:
     """The upload read in the server's worker process (one at a time, within its memory and time limits),
     then held within the server-wide budget of uploaded events."""
@@ -179,7 +208,8 @@ def _parse(name: str, data: bytes, dataset: Dataset) -> Upload:
     # The spinner's text is Markdown and the name is the reader's: escaped, so it stays plain text.
     label = f"Reading {md(name)} ({len(data) / 1e6:.1f} MB) in the background, one upload at a time"
     try:
-        with st.spinner(label, show_time=True):  # the spinner counts the seconds in the browser
+        # The spinner counts the seconds in the browser; other sessions take turns while the worker reads.
+        with st.spinner(label, show_time=True), _turns.paused():
             result = shared_worker(dataset.folder).parse(name, data)
     except Exception as err:  # noqa: BLE001 - the last guard between a reader's file and a traceback
         logging.getLogger(__name__).exception("upload %r could not be parsed", name)

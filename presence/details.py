@@ -20,6 +20,11 @@ from presence.style import CATEGORIES
 from presence.years import FORCE_LABELS, events_at, format_troops, last_confirmed
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
+# GitHub-flavoured Markdown makes links of bare addresses (https://, www., a@b.c) in text after escapes are
+# resolved, so escaping does not stop it (and raw HTML shows as text). An invisible word joiner where such a
+# link would begin keeps it plain text; the text reads as it was (a copy of it carries the joiner).
+_LINK_START = re.compile(r"(?i)(www|https?\\:|@)")
+_SPLIT = "\u2060"
 PRECISION_WORDS = {
     "airfield": "the airfield",
     "compound": "the compound",
@@ -35,7 +40,8 @@ FIGURE_KINDS = {
 def md(text: str | None) -> str:
     """Text shown literally in Streamlit Markdown."""
     # Any line break (a lone carriage return too) would start a heading, list or code block: one line only.
-    return " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text or "").splitlines())
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+    return " ".join(_LINK_START.sub(r"\1" + _SPLIT, escaped).splitlines())
 
 
 def _link_target(url: str) -> str:

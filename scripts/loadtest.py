@@ -91,8 +91,11 @@ async def uploader(browser, base: str, path: Path, errors: list[str]) -> dict:
     return {"file": path.name, "megabytes": round(path.stat().st_size / 1e6, 1), "seconds": seconds, "outcome": text}
 
 
-async def reader(browser, base: str, presses: int, index: int, errors: list[str]) -> list[float]:
-    """One reader: open the map, step the slider `presses` times, open Al-Asad's details."""
+async def reader(
+    browser, base: str, presses: int, index: int, errors: list[str], waits: dict | None = None
+) -> list[float]:
+    """One reader: open the map, step the slider `presses` times, open Al-Asad's details. Returns the slider
+    steps' times (ms); `waits`, if given, gets the time to open the page and to show the details (ms)."""
     context = await browser.new_context(**CONTEXT_OPTIONS)
 
     async def only_the_app(route):
@@ -110,9 +113,11 @@ async def reader(browser, base: str, presses: int, index: int, errors: list[str]
         ),
     )
     page.on("response", lambda r: errors.append(f"session {index}: {r.status} {r.url}") if r.status >= 400 else None)
+    began = time.perf_counter()
     await page.goto(f"{base}/?year=2026&basemap=none", timeout=120_000)
     await page.wait_for_selector(MAP_FRAME, state="attached", timeout=120_000)
     await page.frame_locator(MAP_FRAME).locator(".site-marker").first.wait_for(timeout=120_000)
+    opened = time.perf_counter()
     await page.wait_for_timeout(1500)
     frame = page.frame(url=lambda u: "st_folium" in u)
     await page.evaluate(KEY_PROBE)
@@ -131,8 +136,12 @@ async def reader(browser, base: str, presses: int, index: int, errors: list[str]
         times.append(badge_t - key_t)
         await page.wait_for_timeout(100)
     await page.get_by_role("combobox", name="Site").click()
+    asked = time.perf_counter()
     await page.get_by_role("option", name="Al-Asad Air Base").click()
     await page.locator(".st-key-details").get_by_text("Al-Asad Air Base").first.wait_for(timeout=60_000)
+    if waits is not None:
+        waits["open"] = (opened - began) * 1000
+        waits["details"] = (time.perf_counter() - asked) * 1000
     await context.close()
     return times
 

@@ -373,15 +373,21 @@
   YearMap.prototype._followUrl = function (initial) {
     var self = this, host = window.parent, last = null;
     function sync() {
-      var search;
-      try { search = host.location.search; } catch (e) { return; }
-      if (search === last) return;
-      last = search;
+      var search, own;
+      try {
+        search = host.location.search;
+        // A reader's own event is selected on the page, not in the address (which is shared): see
+        // shell.mark_own_selection.
+        own = host.document.querySelector("[data-own-selection]");
+      } catch (e) { return; }
+      var ownId = own ? own.getAttribute("data-own-selection") : null;
+      if (search + "\n" + ownId === last) return;
+      last = search + "\n" + ownId;
       var params = new URLSearchParams(search), year = parseInt(params.get("year"), 10);
       self.show({
         year: isFinite(year) ? year : initial.year,
         site: params.get("site"),
-        event: params.get("event"),
+        event: params.get("event") || ownId,
         through: params.get("through") === "1",
       });
     }

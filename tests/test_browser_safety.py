@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from browsing import Session
-from conftest import edit_features, edit_rows, feature, own_features
+from conftest import edit_features, edit_rows, feature, own_event, own_features
 from harness import MAP_FRAME, serve
 from playwright.sync_api import expect
 
@@ -147,6 +147,34 @@ def test_one_readers_upload_never_reaches_another(browser, app_url, tmp_path):
     assert alice.unexpected_errors() == [] and bob.unexpected_errors() == []
     alice.context.close()
     bob.context.close()
+
+
+def test_an_own_event_stays_plain_text_is_marked_yours_and_is_ringed_on_the_map(browser, app_url, tmp_path):
+    text = {
+        "title": "Read https://evil.example/steal now",
+        "summary": "Write to mallory@evil.example or see www.evil.example/x",
+    }
+    feature = own_event(id="mine-link", location_precision="city", **text)
+    feature["geometry"] = {"type": "Point", "coordinates": [43.0, 33.0]}
+    path = tmp_path / "links.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    session = Session(browser, app_url).open("?year=2020&basemap=none")
+    session.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    expect(session.map.locator(".own-event")).to_have_count(1, timeout=20_000)
+    session.click_in_map(".own-event")
+    details = session.page.locator(".st-key-details")
+    expect(details).to_contain_text("Your data, not verified", timeout=20_000)
+    # As uploaded, but for an invisible word joiner where a link would begin.
+    expect(details).to_contain_text("mallory@\u2060evil.example")
+    expect(details).to_contain_text("https:\u2060//evil.example/steal")
+    # Plain text in the page and in the map's popup: no link was made of the reader's addresses.
+    assert session.page.locator('a[href*="evil.example"]').count() == 0
+    assert session.map.locator('a[href*="evil.example"]').count() == 0
+    # The map rings the selection although its id stays out of the address.
+    expect(session.map.locator(".own-event.selected")).to_have_count(1, timeout=20_000)
+    assert "mine-link" not in session.page.url
+    assert session.unexpected_errors() == []
+    session.context.close()
 
 
 def test_a_broken_data_folder_shows_the_error_not_a_traceback(browser, tmp_path):
