@@ -1,7 +1,8 @@
 """The details panel beside the map, as Markdown and tables built from records.
 
 Streamlit renders Markdown, so every piece of data text passes through `md`, which escapes Markdown syntax
-(links, emphasis, Streamlit's :colour[...] directives, LaTeX `$`); raw HTML is never enabled.
+(links, emphasis, Streamlit's :colour[...] directives, LaTeX `$`) and keeps bare addresses from becoming
+links; raw HTML is never enabled.
 """
 
 from __future__ import annotations
