@@ -13,7 +13,8 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, MutableMapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -239,6 +240,9 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
             type=["geojson", "json", "csv"],
             key=f"upload_{state.get('upload_round', 0)}",
         )
+        ctx = get_script_run_ctx()
+        if file is not None and ctx is not None:
+            files_go_with_the_session(state, ctx.uploaded_file_mgr, ctx.session_id)
         if file is not None and state.get("upload_id") != file.file_id:
             _forget_upload()
             result = _parse(file.name, file.getvalue(), dataset)
@@ -260,6 +264,29 @@ def own_events(dataset: Dataset) -> tuple[Event, ...]:
                 state.upload_round = state.get("upload_round", 0) + 1  # a fresh, empty uploader
                 st.rerun()
     return state.get("own_events", ())
+
+
+class _SessionMarker:
+    """An object kept in a session's state only to notice, by its finalizer, that the state is gone."""
+
+
+def _remove_uploaded_files(manager, session_id: str) -> None:
+    try:
+        manager.remove_session_files(session_id)
+    except Exception:  # noqa: BLE001 - a finalizer must not raise; the server logs and goes on
+        logging.getLogger(__name__).exception("could not remove the uploaded files of a closed session")
+
+
+def files_go_with_the_session(state: MutableMapping, manager, session_id: str) -> None:
+    """Remove the session's uploaded files from the server once its state is gone.
+
+    Streamlit keeps a closed tab's session for its reconnect window, then drops it without shutting it down,
+    and the files uploaded in it (up to 50 MB each) stayed in the server's memory for good.
+    """
+    if "files_marker" not in state:
+        marker = _SessionMarker()
+        weakref.finalize(marker, _remove_uploaded_files, manager, session_id)
+        state["files_marker"] = marker
 
 
 def _forget_upload() -> None:

@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import re
 import time
 from pathlib import Path
 
 import websockets
 from harness import CHROMIUM_ARGS, ROOT, browser_env, chromium_path, serve
-from loadtest import reader
+from loadtest import reader, write_report
 from playwright.async_api import async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -146,14 +145,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
     result = asyncio.run(run(args.flooders, args.rate, args.visits, args.presses))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "flood.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report = args.out / "results.md"
-    previous = report.read_text(encoding="utf-8") if report.exists() else "# Benchmark results\n"
-    report.write_text(SECTION.sub("", previous).rstrip("\n") + "\n" + markdown(result), encoding="utf-8")
-    print(markdown(result))
-    for line in result["errors"][:20]:
-        print("error:", line)
+    write_report(args.out, "flood.json", result, SECTION, markdown)
 
 
 if __name__ == "__main__":

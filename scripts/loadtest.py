@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from presence.exports import EVENT_CSV_COLUMNS  # noqa: E402
 from presence.limits import MAX_FILE_BYTES, MAX_UPLOAD_EVENTS  # noqa: E402
 
-SECTION = re.compile(r"\n## Load test\n.*", re.S)
+SECTION = re.compile(r"\n## Load test\n.*?(?=\n## |\Z)", re.S)
 RECONNECT_WINDOW = 120  # seconds; streamlit.runtime.memory_session_storage's default
 
 
@@ -180,7 +180,7 @@ async def run(sessions: int, presses: int) -> dict:
             # ones when the next session leaves; wait that out, let one reader come and go, then measure.
             await asyncio.sleep(RECONNECT_WINDOW + 5)
             await reader(browser, base, 0, -2, warm)
-            await asyncio.sleep(5)
+            await asyncio.sleep(35)  # one housekeeping round: the dropped sessions' memory is collected
             end_rss = server_rss_mb(process.pid)
             await browser.close()
     quiet_lat = summary(times) if times else None
@@ -190,7 +190,7 @@ async def run(sessions: int, presses: int) -> dict:
         "presses_per_session": presses,
         "seconds": round(elapsed, 1),
         "errors": warm + errors + failures,
-        "settle_seconds": RECONNECT_WINDOW + 10,
+        "settle_seconds": RECONNECT_WINDOW + 40,
         "latency_ms": quiet_lat,
         "latency_ms_with_uploads": busy_lat,
         "p95_with_uploads_vs_without": round(busy_lat["p95"] / quiet_lat["p95"], 2) if quiet_lat and busy_lat else None,
@@ -236,12 +236,16 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args()
-    result = asyncio.run(run(args.sessions, args.presses))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "loadtest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report = args.out / "results.md"
+    write_report(args.out, "loadtest.json", asyncio.run(run(args.sessions, args.presses)), SECTION, markdown)
+
+
+def write_report(out: Path, name: str, result: dict, section: re.Pattern, markdown) -> None:
+    """Write `result` to out/name, put its section in out/results.md in place of the old one, print it."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report = out / "results.md"
     previous = report.read_text(encoding="utf-8") if report.exists() else "# Benchmark results\n"
-    report.write_text(SECTION.sub("", previous).rstrip("\n") + "\n" + markdown(result), encoding="utf-8")
+    report.write_text(section.sub("", previous).rstrip("\n") + "\n" + markdown(result), encoding="utf-8")
     print(markdown(result))
     for line in result["errors"][:20]:
         print("error:", line)

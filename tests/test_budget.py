@@ -26,3 +26,33 @@ def test_a_dropped_holding_frees_its_events():
     gc.collect()
     assert budget.held == 0
     assert budget.claim(100) is not None
+
+
+def test_a_gone_sessions_uploaded_files_leave_the_server_with_it():
+    """Streamlit drops a closed tab's session without shutting it down; its uploaded files must go too."""
+    import gc
+
+    import shell
+
+    class Manager:
+        def __init__(self, fails: bool = False) -> None:
+            self.removed, self.fails = [], fails
+
+        def remove_session_files(self, session_id: str) -> None:
+            if self.fails:
+                raise OSError("gone already")
+            self.removed.append(session_id)
+
+    manager, state = Manager(), {}
+    shell.files_go_with_the_session(state, manager, "tab-1")
+    shell.files_go_with_the_session(state, manager, "tab-1")  # every rerun with a file calls it
+    gc.collect()
+    assert manager.removed == []  # the session is still there
+    del state
+    gc.collect()
+    assert manager.removed == ["tab-1"]
+    failing, other = Manager(fails=True), {}
+    shell.files_go_with_the_session(other, failing, "tab-2")
+    del other
+    gc.collect()  # a failure is logged, never raised in whichever thread collects
+    assert failing.removed == []
