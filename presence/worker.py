@@ -17,6 +17,7 @@ import resource
 import signal
 import threading
 import time
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from presence.upload import Upload, parse_upload, upload_name
 
 RECYCLE_AFTER_BYTES = 1024 * 1024  # a worker that read a file larger than this exits, returning its memory
 WALL_SECONDS = 600.0  # on the clock, whatever the load: the last guard
+CHUNK_EVENTS = 500  # events per message back to the server: about 10 ms of unpickling each
 STARTUP_SECONDS = 60.0  # importing the libraries and loading the dataset: about 2 s here
 
 
@@ -53,9 +55,27 @@ def _serve(conn: Connection, folder: str, memory_bytes: int, seconds: float) -> 
             result = parse_upload(name, data, dataset)
         except MemoryError:
             return  # the server sees the worker gone and names the limit; a fresh worker serves the next upload
-        conn.send(result)
+        _send(conn, result)
         if len(data) > RECYCLE_AFTER_BYTES:
             return
+
+
+def _send(conn: Connection, result: Upload) -> None:
+    """The result without its events, how many there are, then the events a chunk at a time (see _receive)."""
+    conn.send((replace(result, events=()), len(result.events)))
+    for start in range(0, len(result.events), CHUNK_EVENTS):
+        conn.send(result.events[start : start + CHUNK_EVENTS])
+
+
+def _receive(conn: Connection) -> Upload:
+    """The result _send sent. Unpickling holds the interpreter, and 100,000 events at once held it for
+    seconds, every other reader waiting: a chunk at a time, other threads run in between."""
+    head, count = conn.recv()
+    events: list = []
+    while len(events) < count:
+        events.extend(conn.recv())
+        time.sleep(0)  # let the server's other threads have the interpreter
+    return replace(head, events=tuple(events))
 
 
 def _address_space() -> int:
@@ -104,7 +124,7 @@ class UploadWorker:
                     self._stop()
                     return failed(name, f"took more than {WALL_SECONDS:g} s to read and was stopped")
             try:
-                result = conn.recv()
+                result = _receive(conn)
             except (EOFError, OSError):
                 return self._gone(name)
             if len(data) > RECYCLE_AFTER_BYTES:

@@ -6,12 +6,12 @@ import json
 import threading
 
 import pytest
-from conftest import own_features
+from conftest import own_event, own_features
 
 from presence.dataset import BUNDLED_DATA, Dataset
 from presence.exports import events_csv
 from presence.upload import parse_upload
-from presence.worker import RECYCLE_AFTER_BYTES, UploadWorker
+from presence.worker import CHUNK_EVENTS, RECYCLE_AFTER_BYTES, UploadWorker
 
 
 def own_csv(dataset: Dataset, n: int) -> bytes:
@@ -43,6 +43,15 @@ def test_the_worker_reads_a_file_as_the_server_would(dataset: Dataset, worker: U
     assert [e.id for e in result.events] == [f"mine-{i}" for i in range(5)]
     first = worker.pid
     assert worker.parse("again.csv", data).events and worker.pid == first  # a small file keeps the worker
+
+
+@pytest.mark.parametrize("n", [0, 1, CHUNK_EVENTS, 2 * CHUNK_EVENTS + 1])
+def test_events_come_back_a_chunk_at_a_time_whole_and_in_order(dataset: Dataset, worker: UploadWorker, n: int):
+    features = [own_event(id=f"mine-{i}") for i in range(n)]  # distinct ids show order and completeness
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    result = worker.parse("mine.geojson", data)
+    assert result == parse_upload("mine.geojson", data, dataset)
+    assert [e.id for e in result.events] == [f"mine-{i}" for i in range(n)]
 
 
 def test_a_file_that_needs_too_much_memory_is_named_and_the_worker_replaced(dataset: Dataset):
