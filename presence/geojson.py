@@ -19,8 +19,10 @@ import ijson
 from presence.limits import (
     LONG_DIGITS,
     MAX_DATA_FILE_BYTES,
+    MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NUMBER_CHARS,
+    nests_deeper_than,
     streamable,
     too_many,
 )
@@ -232,6 +234,11 @@ def records_from_geojson_file(path: Path, model: type[M], *, geometry_required: 
         start, length = run
         message = f"has a run of {length:,} digits at byte {start:,}; a number may have at most {MAX_NUMBER_CHARS}"
         return [], [Problem(name, "", "", message + " digits in a row")]
+    # Nor nesting deep enough to crash it (json.loads, which refuses it safely, would hold the whole file).
+    with path.open("rb") as handle:
+        if nests_deeper_than(iter(lambda: handle.read(1 << 20), b""), MAX_DEPTH):
+            message = f"nests arrays and objects more than {MAX_DEPTH} deep, or does not close them all"
+            return [], [Problem(name, "", "", message)]
     problems: list[Problem] = []
     try:
         with path.open("rb") as handle:

@@ -393,3 +393,36 @@ def test_problems_past_the_kept_ones_are_counted(dataset: Dataset):
     assert not result.events and len(result.left_out) == 1_500
     assert len(result.problems) == 1_000 and result.more_problems == 500
     assert all("2099-05-01" in str(p) for p in result.problems)
+
+
+json_bytes = st.text(alphabet=st.sampled_from(list('[]{}"\\ab:,')), max_size=200).map(str.encode)
+
+
+@given(json_bytes, st.lists(st.integers(0, 200), max_size=6), st.integers(0, 8))
+def test_nesting_found_in_chunks_is_the_nesting_of_the_whole(text: bytes, cuts: list[int], depth: int):
+    """A file too big to hold is scanned in chunks: cut anywhere (inside a string, between a backslash and
+    the character it escapes), the answer is the one for the whole text."""
+    bounds = sorted({0, len(text), *(c for c in cuts if c < len(text))})
+    chunks = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    assert limits.nests_deeper_than(chunks, depth) == limits.nests_deeper_than(text, depth)
+
+
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, True),
+        (b'{"type":"FeatureCollection","features":[' + b"[" * 40 + b"]" * 40 + b"]}", True),
+        (b'{"type":"FeatureCollection","features":[' + b"[" * 20 + b"]" * 20 + b"]}", False),
+        (b'{"type":"FeatureCollection","features":[], "x":"[[[[\\"' + b"[" * 40 + b'"}', False),
+    ],
+    ids=["100,000 deep", "40 deep", "20 deep", "brackets in a string"],
+)
+def test_a_big_data_file_nested_too_deep_is_refused_before_the_streaming_parser(tmp_path, monkeypatch, body, refused):
+    monkeypatch.setattr(geojson, "MAX_FILE_BYTES", 4)  # as if the file were over the size read whole
+    path = tmp_path / "events.geojson"
+    path.write_bytes(body)
+    _, problems = records_from_geojson_file(path, Event, geometry_required=False)
+    deep = [str(p) for p in problems if "more than 32 deep" in str(p)]
+    assert deep == (
+        ["events.geojson: nests arrays and objects more than 32 deep, or does not close them all"] if refused else []
+    )
