@@ -47,8 +47,8 @@ def _serve(conn: Connection, folder: str, memory_bytes: int, seconds: float) -> 
             name, data = conn.recv()
         except (EOFError, OSError):
             return
-        # Processor time, not time on the clock: under load the worker (niced) waits, and that is not the file's
-        # cost. Past the limit the kernel stops the worker (SIGXCPU) and the server names it.
+        # Processor time, not time on the clock: under load the worker (at idle priority) waits, and that is not
+        # the file's cost. Past the limit the kernel stops the worker (SIGXCPU) and the server names it.
         used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         resource.setrlimit(resource.RLIMIT_CPU, (math.ceil(used + seconds), hard))

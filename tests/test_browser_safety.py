@@ -98,26 +98,17 @@ def test_hostile_strings_are_shown_as_text_and_never_run(browser, hostile_app):
     session.context.close()
 
 
-def own_file(tmp_path: Path) -> Path:
-    props = {
-        "id": "mine-1",
-        "date": "2020-05-01",
-        "date_precision": "day",
-        "category": "attack",
-        "title": "My private event " + PAYLOADS[0],
-        "summary": "Only I should see this.",
-        "location_precision": "city",
-        "source_ids": ["my-notes"],
-    }
-    doc = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.0, 33.0]}, "properties": props}
-        ],
-    }
-    path = tmp_path / "mine.geojson"
-    path.write_text(json.dumps(doc), encoding="utf-8")
+def own_file(tmp_path: Path, name: str = "mine.geojson", **changes) -> Path:
+    """A reader's file of one own event placed at a point near Baghdad."""
+    feature = own_event(**{"location_precision": "city", **changes})
+    feature["geometry"] = {"type": "Point", "coordinates": [43.0, 33.0]}
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
     return path
+
+
+def private_file(tmp_path: Path) -> Path:
+    return own_file(tmp_path, title="My private event " + PAYLOADS[0], summary="Only I should see this.")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +120,7 @@ def app_url():
 def test_one_readers_upload_never_reaches_another(browser, app_url, tmp_path):
     alice = Session(browser, app_url).open("?year=2020&basemap=none")
     bob = Session(browser, app_url).open("?year=2020&basemap=none")
-    alice.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(own_file(tmp_path))
+    alice.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(private_file(tmp_path))
     expect(alice.page.get_by_text("1 of your events are on the map")).to_be_visible(timeout=20_000)
     expect(alice.map.locator(".own-event")).to_have_count(1, timeout=20_000)
     alice.click_in_map(".own-event")
@@ -150,14 +141,13 @@ def test_one_readers_upload_never_reaches_another(browser, app_url, tmp_path):
 
 
 def test_an_own_event_stays_plain_text_is_marked_yours_and_is_ringed_on_the_map(browser, app_url, tmp_path):
-    text = {
-        "title": "Read https://evil.example/steal now",
-        "summary": "Write to mallory@evil.example or see www.evil.example/x",
-    }
-    feature = own_event(id="mine-link", location_precision="city", **text)
-    feature["geometry"] = {"type": "Point", "coordinates": [43.0, 33.0]}
-    path = tmp_path / "links.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    path = own_file(
+        tmp_path,
+        "links.geojson",
+        id="mine-link",
+        title="Read https://evil.example/steal now",
+        summary="Write to mallory@evil.example or see www.evil.example/x",
+    )
     session = Session(browser, app_url).open("?year=2020&basemap=none")
     session.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
     expect(session.map.locator(".own-event")).to_have_count(1, timeout=20_000)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import own_event
+from conftest import own_event, own_features
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -309,16 +309,8 @@ LIMITS = [
     (
         "100,001 features",
         "many.geojson",
-        lambda: features(
-            100_001,
-            id="a",
-            date="2020",
-            date_precision="year",
-            category="attack",
-            title="t",
-            summary="s",
-            location_precision="city",
-            source_ids=["my-notes"],
+        lambda: own_features(
+            100_001, id="a", date="2020", date_precision="year", title="t", summary="s", location_precision="city"
         ),
         "has more than 100,000 features",
     ),
